@@ -1,0 +1,3 @@
+from graphengine.cli import main
+
+main()
