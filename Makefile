@@ -10,6 +10,8 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEST_ENV := GRAPHENGINE_INSTANCE=test GRAPHENGINE_BOLT_PORT=7688 GRAPHENGINE_HTTP_PORT=7475 \
             GRAPHENGINE_HEAP_SIZE=1g GRAPHENGINE_PAGECACHE_SIZE=512m
 
+LINT_DIRS := $(wildcard graphengine tests loaders benchmarks)
+
 .PHONY: help demo test unit lint java venv neo4j-install neo4j-start neo4j-stop clean
 
 help:
@@ -54,8 +56,8 @@ unit: venv
 	$(PY) -m pytest tests/unit -q
 
 lint: venv
-	$(VENV)/bin/ruff check -q graphengine tests loaders benchmarks
-	$(VENV)/bin/ruff format -q --check graphengine tests loaders benchmarks
+	$(VENV)/bin/ruff check -q $(LINT_DIRS)
+	$(VENV)/bin/ruff format -q --check $(LINT_DIRS)
 	$(VENV)/bin/mypy
 
 clean:
