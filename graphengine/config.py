@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = SecretStr("graphengine-dev")
     neo4j_database: str = "neo4j"
     connect_timeout_s: float = Field(default=5.0, gt=0)
-    query_retries: int = Field(default=3, ge=0, le=20)
+    retry_time_s: float = Field(
+        default=10.0, ge=0, description="How long a transaction is retried on transient errors or a lost server."
+    )
 
     # --- Local, project-provisioned server --------------------------------------------------------
     home: Path = Field(default=PROJECT_ROOT / ".graphengine", description="Jars, Maven cache, instances.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -54,7 +53,7 @@ class Store:
             settings.bolt_uri,
             auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
             connection_timeout=settings.connect_timeout_s,
-            max_transaction_retry_time=15.0,
+            max_transaction_retry_time=settings.retry_time_s,
             notifications_min_severity="OFF",
         )
 
@@ -74,16 +73,10 @@ class Store:
 
     # ------------------------------------------------------------------------------------- running
     def _retrying(self, work: Callable[[], T]) -> T:
-        attempts = self.settings.query_retries + 1
-        for attempt in range(attempts):
-            try:
-                with translate_errors(self.settings):
-                    return work()
-            except StoreUnavailable:
-                if attempt == attempts - 1:
-                    raise
-                time.sleep(min(0.5 * 2**attempt, 4.0))
-        raise AssertionError("unreachable")
+        """Run ``work``; the driver's managed transactions already retry transient errors and lost
+        connections for ``settings.retry_time_s``, so here errors are only translated."""
+        with translate_errors(self.settings):
+            return work()
 
     def query(self, name: str, params: Mapping[str, Any] | None = None, *, write: bool = False) -> list[Record]:
         """Run a registered query in one managed transaction (retried on transient errors)."""

@@ -49,7 +49,7 @@ def test_clear_empties_the_graph_in_batches(store: Store) -> None:
 
 
 def test_wrong_password_is_a_config_error(settings: Settings, session_store: Store) -> None:
-    bad = make_test_settings(neo4j_password="not-the-password", query_retries=0)
+    bad = make_test_settings(neo4j_password="not-the-password", retry_time_s=0)
     with Store(bad) as store, pytest.raises(ConfigError, match="rejected the credentials"):
         store.verify()
 
@@ -58,7 +58,7 @@ def test_stopped_server_is_store_unavailable() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         free_port = probe.getsockname()[1]
-    down = make_test_settings(bolt_port=free_port, query_retries=1, connect_timeout_s=1)
+    down = make_test_settings(bolt_port=free_port, retry_time_s=1, connect_timeout_s=1)
     with Store(down) as store:
         with pytest.raises(StoreUnavailable, match="not reachable") as info:
             store.verify()

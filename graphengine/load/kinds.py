@@ -1,0 +1,240 @@
+"""The kinds of source graphengine loads: record model, key, references and the query that writes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphengine.errors import NotFound
+from graphengine.load.privacy import identifier_key
+from graphengine.model import (
+    ChannelIn,
+    CustomerIn,
+    EventIn,
+    FollowIn,
+    IdentifierIn,
+    MentionIn,
+    ProductIn,
+    PurchaseIn,
+    RatingIn,
+    ReferralIn,
+    SocialAccountIn,
+)
+from graphengine.model._base import InputRecord
+
+Params = dict[str, Any]
+
+# Referenced labels and the query pair that finds missing keys / creates placeholders for them.
+REFERENCE_LABELS = {
+    "Customer": ("load.find_missing_customers", "load.merge_placeholder_customers"),
+    "Product": ("load.find_missing_products", "load.merge_placeholder_products"),
+    "SocialAccount": ("load.find_missing_accounts", "load.merge_placeholder_accounts"),
+    "Channel": ("load.find_missing_channels", "load.merge_placeholder_channels"),
+}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A field of a record that must name an existing node of ``label``."""
+
+    field: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    model: type[InputRecord]
+    query: str
+    key: tuple[str, ...]
+    refs: tuple[Ref, ...] = ()
+    to_params: Callable[[Any, str], Params] | None = None
+    description: str = ""
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [n for n, f in self.model.model_fields.items() if f.is_required()]
+
+    def key_of(self, record: InputRecord) -> tuple[Any, ...]:
+        return tuple(getattr(record, f) for f in self.key)
+
+    def params(self, record: InputRecord, salt: str) -> Params:
+        if self.to_params is not None:
+            return self.to_params(record, salt)
+        return _plain(record)
+
+
+def _plain(record: InputRecord, exclude: frozenset[str] = frozenset()) -> Params:
+    return {k: v for k, v in record.model_dump().items() if k not in exclude}
+
+
+def _props(record: InputRecord, exclude: frozenset[str]) -> Params:
+    """Properties to SET: only what the source supplied (None never erases an existing value)."""
+    return {k: v for k, v in record.model_dump().items() if k not in exclude and v is not None}
+
+
+_CUSTOMER_IDS = frozenset({"customerId", "email", "phone", "loyaltyId"})
+
+
+def _customer(record: CustomerIn, salt: str) -> Params:
+    identifiers = [
+        {"idKey": identifier_key(kind, value, salt), "kind": kind, "at": record.signupAt, "confidence": 1.0}
+        for kind, value in (("email", record.email), ("phone", record.phone), ("loyalty", record.loyaltyId))
+        if value
+    ]
+    return {"customerId": record.customerId, "props": _props(record, _CUSTOMER_IDS), "identifiers": identifiers}
+
+
+def _identifier(record: IdentifierIn, salt: str) -> Params:
+    return {
+        "customerId": record.customerId,
+        "idKey": identifier_key(record.kind, record.value, salt),
+        "kind": record.kind,
+        "at": record.at,
+        "confidence": record.confidence,
+    }
+
+
+def _product(record: ProductIn, salt: str) -> Params:
+    return {"productId": record.productId, "category": record.category,
+            "props": _props(record, frozenset({"productId", "category"}))}  # fmt: skip
+
+
+def _with_props(key: str) -> Callable[[Any, str], Params]:
+    def convert(record: InputRecord, salt: str) -> Params:
+        return {key: getattr(record, key), "props": _props(record, frozenset({key}))}
+
+    return convert
+
+
+def _account(record: SocialAccountIn, salt: str) -> Params:
+    return {"accountId": record.accountId, "customerId": record.customerId,
+            "props": _props(record, frozenset({"accountId", "customerId"}))}  # fmt: skip
+
+
+def _event(record: EventIn, salt: str) -> Params:
+    params = _plain(record)
+    params["props"] = _props(record, frozenset({"eventId", "customerId", "channelId", "productId"}))
+    return params
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "customers",
+            CustomerIn,
+            "load.merge_customers",
+            ("customerId",),
+            (),
+            _customer,
+            "customers with consent flags; email/phone/loyaltyId become hashed Identifier nodes",
+        ),
+        Kind(
+            "products",
+            ProductIn,
+            "load.merge_products",
+            ("productId",),
+            (),
+            _product,
+            "products with brand, price, stock and category",
+        ),
+        Kind(
+            "channels",
+            ChannelIn,
+            "load.merge_channels",
+            ("channelId",),
+            (),
+            _with_props("channelId"),
+            "channels (web, app, email, sms, store, social, search, display, callcenter)",
+        ),
+        Kind(
+            "accounts",
+            SocialAccountIn,
+            "load.merge_accounts",
+            ("accountId",),
+            (),
+            _account,
+            "social accounts; customerId links an owner (OWNS) when that customer exists",
+        ),
+        Kind(
+            "follows",
+            FollowIn,
+            "load.merge_follows",
+            ("follower", "followee"),
+            (Ref("follower", "SocialAccount"), Ref("followee", "SocialAccount")),
+            None,
+            "follower → followee edges between social accounts",
+        ),
+        Kind(
+            "mentions",
+            MentionIn,
+            "load.merge_mentions",
+            ("accountId", "productId", "at"),
+            (Ref("accountId", "SocialAccount"), Ref("productId", "Product")),
+            None,
+            "social accounts mentioning products, with sentiment",
+        ),
+        Kind(
+            "referrals",
+            ReferralIn,
+            "load.merge_referrals",
+            ("referrerId", "referredId"),
+            (Ref("referrerId", "Customer"), Ref("referredId", "Customer")),
+            None,
+            "customer referrals",
+        ),
+        Kind(
+            "identifiers",
+            IdentifierIn,
+            "load.merge_identifiers",
+            ("customerId", "kind", "value"),
+            (Ref("customerId", "Customer"),),
+            _identifier,
+            "device/cookie/email/phone/loyalty identifiers of customers (stored hashed)",
+        ),
+        Kind(
+            "purchases",
+            PurchaseIn,
+            "load.merge_purchases",
+            ("lineId",),
+            (Ref("customerId", "Customer"), Ref("productId", "Product")),
+            None,
+            "order lines, aggregated into PURCHASED {count, quantity, amount, firstAt, lastAt}",
+        ),
+        Kind(
+            "ratings",
+            RatingIn,
+            "load.merge_ratings",
+            ("customerId", "productId"),
+            (Ref("customerId", "Customer"), Ref("productId", "Product")),
+            None,
+            "product ratings",
+        ),
+        Kind(
+            "events",
+            EventIn,
+            "load.merge_events",
+            ("eventId",),
+            (Ref("customerId", "Customer"), Ref("channelId", "Channel"), Ref("productId", "Product")),
+            _event,
+            "behavioural events, chained per customer in time order with NEXT",
+        ),
+    )
+}
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise NotFound(f"unknown kind {name!r}; one of {', '.join(KINDS)}", details={"kind": name}) from None
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+__all__ = ["KINDS", "REFERENCE_LABELS", "Kind", "Ref", "get_kind"]
