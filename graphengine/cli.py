@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
@@ -22,6 +23,7 @@ from graphengine.errors import (
     ValidationFailed,
 )
 from graphengine.load import KINDS, ColumnMap, LoadOptions, LoadReport, load_file
+from graphengine.load.pipeline import Party
 from graphengine.load.readers import detect_format
 from graphengine.progress import rich_progress
 from graphengine.store import LocalNeo4j, Store, apply_schema
@@ -31,6 +33,10 @@ neo4j_app = typer.Typer(help="The local Neo4j server that graphengine installs a
 schema_app = typer.Typer(help="Constraints and indexes of the graph model.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(schema_app, name="schema")
+demo_app = typer.Typer(
+    help="Generate and load the demo data set (planted communities, influencers, journeys).", no_args_is_help=True
+)
+app.add_typer(demo_app, name="demo")
 
 out = Console()
 err = Console(stderr=True)
@@ -105,8 +111,7 @@ def neo4j_status(
     result: dict[str, object] = {"bolt": settings.bolt_uri, "managed": settings.managed}
     if settings.managed:
         status = LocalNeo4j(settings).status()
-        result.update(running=status.running, pid=status.pid, installed=status.installed,
-                      browser=status.browser_url)  # fmt: skip
+        result.update(running=status.running, pid=status.pid, installed=status.installed, browser=status.browser_url)
     if result.get("running", True):
         try:
             with Store(settings) as store:
@@ -206,9 +211,13 @@ def load(
         raise NotFound(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
     detect_format(file)
     options = LoadOptions(
-        source=source, party=party, mapping=_column_map(mapping, map_, drop_column),  # type: ignore[arg-type]
-        create_missing=create_missing, batch_size=batch_size or settings.batch_size, out_dir=out_dir,
-    )  # fmt: skip
+        source=source,
+        party=cast(Party, party),
+        mapping=_column_map(mapping, map_, drop_column),
+        create_missing=create_missing,
+        batch_size=batch_size or settings.batch_size,
+        out_dir=out_dir,
+    )
     report = run_load(kind, file, options, settings, quiet=as_json)
     if as_json:
         out.print_json(json.dumps(report.to_dict(), default=str))
@@ -218,6 +227,71 @@ def load(
             out.print(f"quarantined rows with reasons: {report.quarantine_file}")
     if report.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+# ------------------------------------------------------------------------------------------ demo
+@demo_app.command("generate")
+def demo_generate(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the source files.")] = Path("demo-data"),
+    customers: Annotated[int, typer.Option(min=100, help="How many customers.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+) -> None:
+    """Write demo source files (CSV/JSONL) and truth.json with the planted structure."""
+    from graphengine.demo import DemoSpec, generate_demo
+
+    truth = generate_demo(out_dir, DemoSpec(customers=customers, seed=seed))
+    files = ", ".join(sorted(p.name for p in out_dir.iterdir()))
+    out.print(f"demo data for {customers:,} customers in {out_dir}/: {files}")
+    out.print(
+        f"planted: {len(truth['duplicates'])} duplicate customers, {len(truth['influencers'])} influencers, "
+        f"{len(truth['seriousShoppers'])} serious-shopper abandonments"
+    )
+
+
+@demo_app.command("load")
+def demo_load(
+    data_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)] = Path("demo-data"),
+    out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
+    fresh: Annotated[bool, typer.Option(help="Empty the graph first.")] = False,
+) -> None:
+    """Load the demo files through the loaders and print one report table."""
+    from graphengine.demo import load_demo
+
+    settings = _settings()
+    with Store(settings) as store, rich_progress(err) as progress:
+        if fresh:
+            store.clear()
+        apply_schema(store)
+
+        def on_file(kind: str, path: Path) -> Callable[[int], None]:
+            task = progress.add_task(f"{kind} ← {path.name}", total=None)
+            return lambda n: progress.advance(task, n)
+
+        reports, refusal = load_demo(
+            store,
+            data_dir,
+            salt=settings.hash_salt.get_secret_value(),
+            out_dir=out_dir,
+            batch_size=settings.batch_size,
+            on_file=on_file,
+        )
+    table = Table(title=f"demo load from {data_dir}/")
+    for column in ("kind", "file", "read", "loaded", "quarantined", "duplicates", "rows/s"):
+        table.add_column(column, justify="right" if column not in ("kind", "file") else "left")
+    for r in reports:
+        table.add_row(
+            r.kind,
+            Path(r.file).name,
+            f"{r.rows_read:,}",
+            f"{r.loaded:,}",
+            f"{r.quarantined:,}",
+            f"{r.duplicates:,}",
+            f"{r.rows_per_s:,.0f}",
+        )
+    out.print(table)
+    if refusal:
+        out.print(f"[yellow]privacy guard:[/] {refusal.message}")
+    out.print(f"quarantined rows and reasons: {out_dir / 'quarantine'}/; reports: {out_dir / 'reports'}/")
 
 
 def main() -> None:

@@ -19,8 +19,9 @@ TEST_DEFAULTS = {
 
 def make_test_settings(**overrides: object) -> Settings:
     """Settings for the test instance; GRAPHENGINE_* variables in the environment still win."""
-    defaults = {key.removeprefix("GRAPHENGINE_").lower(): value for key, value in TEST_DEFAULTS.items()
-                if key not in os.environ}  # fmt: skip
+    defaults = {
+        key.removeprefix("GRAPHENGINE_").lower(): value for key, value in TEST_DEFAULTS.items() if key not in os.environ
+    }
     return Settings(_env_file=None, **{**defaults, **overrides})  # type: ignore[arg-type]
 
 

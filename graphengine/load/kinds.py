@@ -61,9 +61,21 @@ class Kind:
         return tuple(getattr(record, f) for f in self.key)
 
     def params(self, record: InputRecord, salt: str) -> Params:
-        if self.to_params is not None:
-            return self.to_params(record, salt)
-        return _plain(record)
+        """The row sent to Cypher; timestamps travel as ISO-8601 strings (``datetime(row.at)`` in the query),
+        which the driver packs ~20x faster than datetime objects."""
+        params = self.to_params(record, salt) if self.to_params is not None else _plain(record)
+        wired: Params = _wire(params)
+        return wired
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wire(v) for v in value]
+    return value
 
 
 def _plain(record: InputRecord, exclude: frozenset[str] = frozenset()) -> Params:
@@ -75,7 +87,7 @@ def _props(record: InputRecord, exclude: frozenset[str]) -> Params:
     return {k: v for k, v in record.model_dump().items() if k not in exclude and v is not None}
 
 
-_CUSTOMER_IDS = frozenset({"customerId", "email", "phone", "loyaltyId"})
+_CUSTOMER_IDS = frozenset({"customerId", "email", "phone", "loyaltyId", "signupAt"})
 
 
 def _customer(record: CustomerIn, salt: str) -> Params:
@@ -84,7 +96,12 @@ def _customer(record: CustomerIn, salt: str) -> Params:
         for kind, value in (("email", record.email), ("phone", record.phone), ("loyalty", record.loyaltyId))
         if value
     ]
-    return {"customerId": record.customerId, "props": _props(record, _CUSTOMER_IDS), "identifiers": identifiers}
+    return {
+        "customerId": record.customerId,
+        "signupAt": record.signupAt,
+        "props": _props(record, _CUSTOMER_IDS),
+        "identifiers": identifiers,
+    }
 
 
 def _identifier(record: IdentifierIn, salt: str) -> Params:
@@ -98,8 +115,11 @@ def _identifier(record: IdentifierIn, salt: str) -> Params:
 
 
 def _product(record: ProductIn, salt: str) -> Params:
-    return {"productId": record.productId, "category": record.category,
-            "props": _props(record, frozenset({"productId", "category"}))}  # fmt: skip
+    return {
+        "productId": record.productId,
+        "category": record.category,
+        "props": _props(record, frozenset({"productId", "category"})),
+    }
 
 
 def _with_props(key: str) -> Callable[[Any, str], Params]:
@@ -110,13 +130,16 @@ def _with_props(key: str) -> Callable[[Any, str], Params]:
 
 
 def _account(record: SocialAccountIn, salt: str) -> Params:
-    return {"accountId": record.accountId, "customerId": record.customerId,
-            "props": _props(record, frozenset({"accountId", "customerId"}))}  # fmt: skip
+    return {
+        "accountId": record.accountId,
+        "customerId": record.customerId,
+        "props": _props(record, frozenset({"accountId", "customerId"})),
+    }
 
 
 def _event(record: EventIn, salt: str) -> Params:
     params = _plain(record)
-    params["props"] = _props(record, frozenset({"eventId", "customerId", "channelId", "productId"}))
+    params["props"] = _props(record, frozenset({"eventId", "customerId", "channelId", "productId", "at"}))
     return params
 
 

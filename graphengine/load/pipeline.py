@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -102,6 +103,7 @@ class Loader:
         self.salt = salt
         self._seen: set[int] = set()
         self._touched_customers: set[str] = set()
+        self._in_flight: Future[list[dict[str, Any]]] | None = None
 
     def load(self, path: Path, on_progress: Callable[[int], None] | None = None) -> LoadReport:
         opts = self.options
@@ -113,16 +115,18 @@ class Loader:
         stem = f"{self.kind.name}-{path.name.split('.')[0]}"
         started = time.perf_counter()
         with Quarantine(opts.out_dir / "quarantine" / f"{stem}.jsonl", path) as quarantine:
-            self.store.write("load.merge_source", {"source": opts.source, "party": opts.party,
-                                                   "kind": self.kind.name})  # fmt: skip
+            self.store.write("load.merge_source", {"source": opts.source, "party": opts.party, "kind": self.kind.name})
             mapped = ((line, opts.mapping.apply(row)) for line, row in read_rows(path, fmt))
-            for chunk in _batched(mapped, opts.batch_size):
-                report.rows_read += len(chunk)
-                pending = validate_chunk(self.kind, chunk, quarantine)
-                pending = self._check_references(pending, quarantine, report)
-                self._write(pending, report)
-                if on_progress:
-                    on_progress(len(chunk))
+            # One writer thread: batch N is written while batch N+1 is read and validated.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphengine-writer") as writer:
+                for chunk in _batched(mapped, opts.batch_size):
+                    report.rows_read += len(chunk)
+                    pending = validate_chunk(self.kind, chunk, quarantine)
+                    pending = self._check_references(pending, quarantine, report)
+                    self._write(writer, pending, report)
+                    if on_progress:
+                        on_progress(len(chunk))
+                self._wait(report)
             self._after(report)
         report.quarantined = quarantine.count
         report.quarantine_file = str(quarantine.path) if quarantine.count else None
@@ -160,7 +164,20 @@ class Loader:
                 kept.append(p)
         return kept
 
-    def _write(self, pending: list[_Pending], report: LoadReport) -> None:
+    def _wait(self, report: LoadReport) -> None:
+        """Wait for the batch in flight; a lost server says how far the load got (re-running is safe)."""
+        if self._in_flight is None:
+            return
+        try:
+            self._in_flight.result()
+        except StoreUnavailable as exc:
+            exc.details.update(written_batches=report.batches, hint="the load is idempotent: run it again")
+            raise
+        finally:
+            self._in_flight = None
+        report.batches += 1
+
+    def _write(self, writer: ThreadPoolExecutor, pending: list[_Pending], report: LoadReport) -> None:
         if not pending:
             return
         rows: list[Params] = []
@@ -174,12 +191,10 @@ class Loader:
             rows.append(self.kind.params(p.record, self.salt))
             if self.kind.name == "events":
                 self._touched_customers.add(p.record.customerId)  # type: ignore[attr-defined]
-        try:
-            self.store.write(self.kind.query, {"rows": rows, "source": self.options.source})
-        except StoreUnavailable as exc:
-            exc.details.update(written_batches=report.batches, hint="the load is idempotent: run it again")
-            raise
-        report.batches += 1
+        self._wait(report)
+        self._in_flight = writer.submit(
+            self.store.write, self.kind.query, {"rows": rows, "source": self.options.source}
+        )
 
     def _after(self, report: LoadReport) -> None:
         """Events: chain every touched customer's events in time order (late events fall into place)."""

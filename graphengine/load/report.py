@@ -51,9 +51,14 @@ class LoadReport:
         for column in ("read", "loaded", "quarantined", "duplicates", "batches", "rows/s", "seconds"):
             table.add_column(column, justify="right")
         table.add_row(
-            str(self.rows_read), str(self.loaded), str(self.quarantined), str(self.duplicates),
-            str(self.batches), f"{self.rows_per_s:,.0f}", f"{self.seconds:.2f}",
-        )  # fmt: skip
+            str(self.rows_read),
+            str(self.loaded),
+            str(self.quarantined),
+            str(self.duplicates),
+            str(self.batches),
+            f"{self.rows_per_s:,.0f}",
+            f"{self.seconds:.2f}",
+        )
         if self.top_reasons:
             table.caption = "quarantine reasons: " + "; ".join(f"{r} ×{n}" for r, n in self.top_reasons.items())
         return table

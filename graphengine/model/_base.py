@@ -78,6 +78,14 @@ class InputRecord(BaseModel):
 
 
 __all__ = [
-    "Flag", "InputRecord", "Key", "OptFloat", "OptInt", "OptNonNegFloat", "OptNonNegInt", "OptStr", "OptTimestamp",
+    "Flag",
+    "InputRecord",
+    "Key",
+    "OptFloat",
+    "OptInt",
+    "OptNonNegFloat",
+    "OptNonNegInt",
+    "OptStr",
+    "OptTimestamp",
     "Timestamp",
-]  # fmt: skip
+]

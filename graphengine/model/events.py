@@ -8,9 +8,7 @@ from pydantic import model_validator
 
 from graphengine.model._base import InputRecord, Key, OptFloat, OptNonNegInt, OptStr, Timestamp
 
-EventType = Literal[
-    "view", "search", "cart", "purchase", "email_open", "click", "impression", "visit", "conversion"
-]  # fmt: skip
+EventType = Literal["view", "search", "cart", "purchase", "email_open", "click", "impression", "visit", "conversion"]
 EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
 
 

@@ -117,11 +117,15 @@ class LocalNeo4j:
         for sub in ("lib", "plugins"):
             shutil.rmtree(self.server_dir / sub, ignore_errors=True)
         cmd = [
-            mvn, "-B", "-q", "-f", str(POM),
+            mvn,
+            "-B",
+            "-q",
+            "-f",
+            str(POM),
             f"-Dmaven.repo.local={self.home / 'm2'}",
             f"-Dneo4j.home={self.server_dir}",
             "package",
-        ]  # fmt: skip
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             tail = (proc.stdout + proc.stderr)[-3000:]
@@ -232,10 +236,16 @@ class LocalNeo4j:
         self.write_config()
         self._set_initial_password()
         cmd = [
-            self._java(), f"-Xms{s.heap_size}", f"-Xmx{s.heap_size}", *JVM_FLAGS,
-            "-cp", self._classpath(), ENTRY_POINT,
-            f"--home-dir={self.instance_dir}", f"--config-dir={self.conf_dir}",
-        ]  # fmt: skip
+            self._java(),
+            f"-Xms{s.heap_size}",
+            f"-Xmx{s.heap_size}",
+            *JVM_FLAGS,
+            "-cp",
+            self._classpath(),
+            ENTRY_POINT,
+            f"--home-dir={self.instance_dir}",
+            f"--config-dir={self.conf_dir}",
+        ]
         pid = self._spawn_detached(cmd, self.logs_dir / "console.log")
         self.pid_file.write_text(str(pid))
         deadline = time.monotonic() + s.start_timeout_s
@@ -260,9 +270,12 @@ class LocalNeo4j:
         launcher = 'exec "$@" </dev/null >>"$LOG" 2>&1 &\necho $!'
         proc = subprocess.run(
             ["setsid", "sh", "-c", launcher, "neo4j-launcher", *cmd],
-            env={**self._env(), "LOG": str(console)}, cwd=self.instance_dir,
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            env={**self._env(), "LOG": str(console)},
+            cwd=self.instance_dir,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return int(proc.stdout.strip())
 
     def stop(self, timeout_s: float = 60.0) -> bool:

@@ -16,11 +16,18 @@ from graphengine.store import Store
 from tests.integration._files import write_csv, write_jsonl
 
 CUSTOMERS = [
-    {"customerId": "c1", "name": "Anna", "email": "Anna@Example.com", "phone": "+46 70 111 22 33",
-     "consentEmail": "true", "consentProfiling": "false", "country": "SE"},
+    {
+        "customerId": "c1",
+        "name": "Anna",
+        "email": "Anna@Example.com",
+        "phone": "+46 70 111 22 33",
+        "consentEmail": "true",
+        "consentProfiling": "false",
+        "country": "SE",
+    },
     {"customerId": "c2", "name": "Bram", "email": "bram@example.nl", "loyaltyId": "L-77", "consentEmail": "no"},
     {"customerId": "c3", "name": "Cleo", "email": "", "consentEmail": ""},
-]  # fmt: skip
+]
 PRODUCTS = [
     {"productId": "p1", "name": "Kettle", "brand": "Acme", "category": "Kitchen", "price": "30"},
     {"productId": "p2", "name": "Mug", "brand": "Acme", "category": "Kitchen", "price": "5"},
@@ -45,20 +52,26 @@ def _counts(store: Store) -> dict[str, int]:
 
 def _find_text(store: Store, needles: list[str]) -> list[str]:
     """Every node or relationship whose properties (as JSON) contain one of ``needles``."""
-    return [r["hit"] for r in store.run_text(
-        "CALL () { MATCH (n) RETURN apoc.convert.toJson(properties(n)) AS json "
-        "UNION ALL MATCH ()-[r]->() RETURN apoc.convert.toJson(properties(r)) AS json } "
-        "WITH json WHERE any(x IN $needles WHERE json CONTAINS x) RETURN json AS hit",
-        {"needles": needles},
-    )]  # fmt: skip
+    return [
+        r["hit"]
+        for r in store.run_text(
+            "CALL () { MATCH (n) RETURN apoc.convert.toJson(properties(n)) AS json "
+            "UNION ALL MATCH ()-[r]->() RETURN apoc.convert.toJson(properties(r)) AS json } "
+            "WITH json WHERE any(x IN $needles WHERE json CONTAINS x) RETURN json AS hit",
+            {"needles": needles},
+        )
+    ]
 
 
 @pytest.fixture
 def base_graph(store: Store, settings: Settings, tmp_path: Path) -> Store:
     _load(store, settings, "customers", write_csv(tmp_path / "customers.csv", CUSTOMERS), tmp_path)
     _load(store, settings, "products", write_csv(tmp_path / "products.csv", PRODUCTS), tmp_path, source="erp")
-    channels = [{"channelId": "web", "kind": "web"}, {"channelId": "store", "kind": "store"},
-                {"channelId": "mail", "kind": "email"}]  # fmt: skip
+    channels = [
+        {"channelId": "web", "kind": "web"},
+        {"channelId": "store", "kind": "store"},
+        {"channelId": "mail", "kind": "email"},
+    ]
     _load(store, settings, "channels", write_csv(tmp_path / "channels.csv", channels), tmp_path)
     return store
 
@@ -124,25 +137,39 @@ def test_missing_required_column_is_refused(store: Store, settings: Settings, tm
 def test_purchases_aggregate_idempotently(base_graph: Store, settings: Settings, tmp_path: Path) -> None:
     lines = [
         {"orderId": "o1", "customerId": "c1", "productId": "p1", "amount": "30", "at": "2026-01-05T10:00:00Z"},
-        {"orderId": "o2", "customerId": "c1", "productId": "p1", "amount": "28", "at": "2026-02-05T10:00:00Z",
-         "quantity": "2"},
+        {
+            "orderId": "o2",
+            "customerId": "c1",
+            "productId": "p1",
+            "amount": "28",
+            "at": "2026-02-05T10:00:00Z",
+            "quantity": "2",
+        },
         {"orderId": "o2", "customerId": "c1", "productId": "p2", "amount": "5", "at": "2026-02-05T10:00:00Z"},
-    ]  # fmt: skip
+    ]
     path = write_csv(tmp_path / "orders.csv", lines)
     first = _load(base_graph, settings, "purchases", path, tmp_path, batch_size=2)
     assert (first.loaded, first.quarantined, first.batches) == (3, 0, 2)
     _load(base_graph, settings, "purchases", path, tmp_path)
-    late = write_csv(tmp_path / "late.csv", [
-        {"orderId": "o0", "customerId": "c1", "productId": "p1", "amount": "31", "at": "2025-12-24T09:00:00Z"},
-    ])  # fmt: skip
+    late = write_csv(
+        tmp_path / "late.csv",
+        [
+            {"orderId": "o0", "customerId": "c1", "productId": "p1", "amount": "31", "at": "2025-12-24T09:00:00Z"},
+        ],
+    )
     _load(base_graph, settings, "purchases", late, tmp_path)
     agg = base_graph.run_text(
         "MATCH (:Customer {customerId: 'c1'})-[r:PURCHASED]->(:Product {productId: 'p1'}) "
         "RETURN r.count AS count, r.quantity AS quantity, r.amount AS amount, "
         "toString(r.firstAt) AS firstAt, toString(r.lastAt) AS lastAt"
     )[0]
-    assert agg == {"count": 3, "quantity": 4, "amount": 89.0,
-                   "firstAt": "2025-12-24T09:00:00Z", "lastAt": "2026-02-05T10:00:00Z"}  # fmt: skip
+    assert agg == {
+        "count": 3,
+        "quantity": 4,
+        "amount": 89.0,
+        "firstAt": "2025-12-24T09:00:00Z",
+        "lastAt": "2026-02-05T10:00:00Z",
+    }
     assert _counts(base_graph)["PURCHASED"] == 2
 
 
@@ -176,17 +203,30 @@ def test_unknown_references_are_quarantined_or_created(base_graph: Store, settin
 def test_events_are_chained_in_time_order_even_when_late(base_graph: Store, settings: Settings, tmp_path: Path) -> None:
     first = [
         {"eventId": "e1", "customerId": "c1", "type": "visit", "at": "2026-03-01T10:00:00Z", "channelId": "web"},
-        {"eventId": "e3", "customerId": "c1", "type": "view", "at": "2026-03-01T10:05:00Z", "channelId": "web",
-         "productId": "p1"},
-        {"eventId": "e4", "customerId": "c1", "type": "search", "at": "2026-03-01T10:06:00Z", "channelId": "web",
-         "resultCount": "0", "query": "blue kettle"},
+        {
+            "eventId": "e3",
+            "customerId": "c1",
+            "type": "view",
+            "at": "2026-03-01T10:05:00Z",
+            "channelId": "web",
+            "productId": "p1",
+        },
+        {
+            "eventId": "e4",
+            "customerId": "c1",
+            "type": "search",
+            "at": "2026-03-01T10:06:00Z",
+            "channelId": "web",
+            "resultCount": "0",
+            "query": "blue kettle",
+        },
         {"eventId": "f1", "customerId": "c2", "type": "email_open", "at": "2026-03-01T09:00:00Z", "channelId": "mail"},
-    ]  # fmt: skip
+    ]
     _load(base_graph, settings, "events", write_jsonl(tmp_path / "ev1.jsonl", first), tmp_path)
     late = [
         {"eventId": "e2", "customerId": "c1", "type": "click", "at": "2026-03-01T10:01:00Z", "channelId": "mail"},
         {"eventId": "e0", "customerId": "c1", "type": "impression", "at": "2026-02-28T10:01:00Z", "channelId": "web"},
-    ]  # fmt: skip
+    ]
     _load(base_graph, settings, "events", write_jsonl(tmp_path / "ev2.jsonl", late), tmp_path)
     chain = base_graph.run_text(
         "MATCH p = (a:Event)-[:NEXT*]->(b:Event) WHERE NOT ()-[:NEXT]->(a) AND NOT (b)-[:NEXT]->() "
@@ -212,29 +252,38 @@ def test_csv_jsonl_and_parquet_load_the_same_graph(store: Store, settings: Setti
         else:
             pq.write_table(pa.Table.from_pylist(PRODUCTS), path)
         _load(store, settings, "products", path, tmp_path)
-        snapshots.append(store.run_text(
-            "MATCH (p:Product)-[:IN_CATEGORY]->(c) RETURN p.productId AS id, p.price AS price, c.name AS cat "
-            "ORDER BY id"
-        ))  # fmt: skip
+        snapshots.append(
+            store.run_text(
+                "MATCH (p:Product)-[:IN_CATEGORY]->(c) RETURN p.productId AS id, p.price AS price, c.name AS cat "
+                "ORDER BY id"
+            )
+        )
     assert snapshots[0] == snapshots[1] == snapshots[2]
     assert len(snapshots[0]) == 3
 
 
 def test_social_graph_kinds(base_graph: Store, settings: Settings, tmp_path: Path) -> None:
-    accounts = [{"accountId": "a1", "platform": "insta", "handle": "@anna", "customerId": "c1", "followers": "120"},
-                {"accountId": "a2", "platform": "insta", "handle": "@bram", "customerId": "c2"},
-                {"accountId": "a3", "platform": "x", "handle": "@x"}]  # fmt: skip
+    accounts = [
+        {"accountId": "a1", "platform": "insta", "handle": "@anna", "customerId": "c1", "followers": "120"},
+        {"accountId": "a2", "platform": "insta", "handle": "@bram", "customerId": "c2"},
+        {"accountId": "a3", "platform": "x", "handle": "@x"},
+    ]
     _load(base_graph, settings, "accounts", write_csv(tmp_path / "acc.csv", accounts), tmp_path, source="social")
-    follows = [{"follower": "a2", "followee": "a1"}, {"follower": "a3", "followee": "a1"},
-               {"follower": "a1", "followee": "a1"}]  # fmt: skip
+    follows = [
+        {"follower": "a2", "followee": "a1"},
+        {"follower": "a3", "followee": "a1"},
+        {"follower": "a1", "followee": "a1"},
+    ]
     report = _load(base_graph, settings, "follows", write_csv(tmp_path / "f.csv", follows), tmp_path)
     assert (report.loaded, report.quarantined) == (2, 1)
     mentions = [{"accountId": "a1", "productId": "p1", "sentiment": "0.8", "at": "2026-01-01"}]
     _load(base_graph, settings, "mentions", write_csv(tmp_path / "m.csv", mentions), tmp_path)
     referrals = [{"referrerId": "c1", "referredId": "c2"}]
     _load(base_graph, settings, "referrals", write_csv(tmp_path / "r.csv", referrals), tmp_path)
-    idents = [{"customerId": "c3", "kind": "device", "value": "dev-1"},
-              {"customerId": "c1", "kind": "device", "value": "dev-1"}]  # fmt: skip
+    idents = [
+        {"customerId": "c3", "kind": "device", "value": "dev-1"},
+        {"customerId": "c1", "kind": "device", "value": "dev-1"},
+    ]
     _load(base_graph, settings, "identifiers", write_csv(tmp_path / "i.csv", idents), tmp_path)
     ratings = [{"customerId": "c1", "productId": "p3", "rating": "4"}]
     _load(base_graph, settings, "ratings", write_csv(tmp_path / "ra.csv", ratings), tmp_path)

@@ -21,10 +21,16 @@ def test_start_twice_is_a_no_op(settings: Settings, session_store: Store) -> Non
 def test_status_cli_reports_versions(settings: Settings, session_store: Store) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "graphengine", "neo4j", "status", "--json"],
-        capture_output=True, text=True, check=True,
-        env={"PATH": "/usr/bin:/bin", "GRAPHENGINE_INSTANCE": settings.instance,
-             "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port), "GRAPHENGINE_HTTP_PORT": str(settings.http_port)},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "GRAPHENGINE_INSTANCE": settings.instance,
+            "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
+            "GRAPHENGINE_HTTP_PORT": str(settings.http_port),
+        },
+    )
     status = json.loads(proc.stdout)
     assert status["running"] is True
     assert status["versions"]["neo4j"] == status["installed"]["neo4j"]

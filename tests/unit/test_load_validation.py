@@ -81,12 +81,31 @@ cells = st.one_of(st.none(), st.text(max_size=12), st.integers(), st.floats(allo
 @given(
     kind=st.sampled_from(sorted(KINDS)),
     rows=st.lists(
-        st.dictionaries(st.sampled_from(["customerId", "productId", "eventId", "type", "at", "amount", "orderId",
-                                         "channelId", "price", "kind", "value", "follower", "followee", "x"]),
-                        cells, max_size=8),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "customerId",
+                    "productId",
+                    "eventId",
+                    "type",
+                    "at",
+                    "amount",
+                    "orderId",
+                    "channelId",
+                    "price",
+                    "kind",
+                    "value",
+                    "follower",
+                    "followee",
+                    "x",
+                ]
+            ),
+            cells,
+            max_size=8,
+        ),
         max_size=20,
     ),
-)  # fmt: skip
+)
 def test_arbitrary_rows_never_crash_and_always_add_up(tmp_path: Path, kind: str, rows: list[dict]) -> None:
     kept, rejected = _run(kind, rows, tmp_path)
     assert len(kept) + len(rejected) == len(rows)

@@ -5,6 +5,7 @@ MATCH (c:Customer {customerId: row.customerId})
 MATCH (ch:Channel {channelId: row.channelId})
 MERGE (n:Event {eventId: row.eventId})
 SET n += row.props,
+    n.at = datetime(row.at),
     n.customerId = row.customerId,
     n.channelId = row.channelId,
     n.productId = row.productId,

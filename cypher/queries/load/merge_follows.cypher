@@ -4,5 +4,5 @@ UNWIND $rows AS row
 MATCH (a:SocialAccount {accountId: row.follower})
 MATCH (b:SocialAccount {accountId: row.followee})
 MERGE (a)-[r:FOLLOWS]->(b)
-SET r.since = coalesce(row.since, r.since), r.source = $source
+SET r.since = coalesce(datetime(row.since), r.since), r.source = $source
 RETURN count(*) AS written

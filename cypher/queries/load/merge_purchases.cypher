@@ -1,6 +1,7 @@
 // params: $rows, $source
 // returns: written — order lines folded into PURCHASED aggregates; a line id already counted is skipped
-UNWIND $rows AS row
+UNWIND $rows AS line
+WITH line {.*, at: datetime(line.at)} AS row
 MATCH (c:Customer {customerId: row.customerId})
 MATCH (p:Product {productId: row.productId})
 MERGE (c)-[r:PURCHASED]->(p)

@@ -1,6 +1,7 @@
 // params: $rows, $source
 // returns: written — RATED edges; the latest rating (by time) wins
-UNWIND $rows AS row
+UNWIND $rows AS line
+WITH line {.*, at: datetime(line.at)} AS row
 MATCH (c:Customer {customerId: row.customerId})
 MATCH (p:Product {productId: row.productId})
 MERGE (c)-[r:RATED]->(p)
