@@ -41,9 +41,16 @@ neo4j-start: neo4j-install
 neo4j-stop: venv
 	$(GE) neo4j stop
 
+DEMO_DIR       ?= demo-data
+DEMO_CUSTOMERS ?= 10000
+
 demo: neo4j-start
 	$(GE) schema apply
+	@[ -f $(DEMO_DIR)/truth.json ] || $(GE) demo generate --out $(DEMO_DIR) --customers $(DEMO_CUSTOMERS)
+	$(GE) demo load $(DEMO_DIR)
 	$(GE) neo4j status
+	@echo
+	@echo "Neo4j Browser: http://127.0.0.1:7474/browser/  (bolt://127.0.0.1:7687, user neo4j, password graphengine-dev)"
 
 # The integration fixture starts the test instance when it is not running and stops it afterwards
 # (only when it started it). pytest exit code 5 (nothing collected) counts as a failure.
