@@ -201,9 +201,15 @@ def load(
     create_missing: Annotated[bool, typer.Option(help="Create placeholder nodes for unknown references.")] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per UNWIND transaction.")] = None,
     out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
+    mode: Annotated[
+        str, typer.Option(help="online (UNWIND batches) or import (neo4j-admin, replaces the database).")
+    ] = "online",
     as_json: JsonOpt = False,
 ) -> None:
-    """Load one source file of one kind. Exit 0: all loaded; 10: loaded, some rows quarantined; 6: refused."""
+    """Load one source file of one kind. Exit 0: all loaded; 10: loaded, some rows quarantined; 6: refused.
+
+    --mode import validates the same way, then rebuilds the local database from this file with neo4j-admin
+    import (the server is stopped and started again): for a large first load into an empty graph."""
     settings = _settings()
     if party not in ("first", "second", "third"):
         raise ConfigError("--party is first, second or third")
@@ -218,7 +224,15 @@ def load(
         batch_size=batch_size or settings.batch_size,
         out_dir=out_dir,
     )
-    report = run_load(kind, file, options, settings, quiet=as_json)
+    if mode not in ("online", "import"):
+        raise ConfigError("--mode is online or import")
+    if mode == "import":
+        from graphengine.load.bulk_import import import_files
+
+        report = import_files(_local(), [(kind, file, options)], salt=settings.hash_salt.get_secret_value())[0]
+        report.mode = "import"
+    else:
+        report = run_load(kind, file, options, settings, quiet=as_json)
     if as_json:
         out.print_json(json.dumps(report.to_dict(), default=str))
     else:
@@ -253,11 +267,20 @@ def demo_load(
     data_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)] = Path("demo-data"),
     out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
     fresh: Annotated[bool, typer.Option(help="Empty the graph first.")] = False,
+    mode: Annotated[str, typer.Option(help="online, or import (neo4j-admin; replaces the database).")] = "online",
 ) -> None:
     """Load the demo files through the loaders and print one report table."""
     from graphengine.demo import load_demo
 
     settings = _settings()
+    if mode == "import":
+        from graphengine.demo.runner import demo_plan
+        from graphengine.load.bulk_import import import_files
+
+        plan = demo_plan(data_dir, out_dir=out_dir, batch_size=settings.batch_size)
+        reports = import_files(_local(), plan, salt=settings.hash_salt.get_secret_value())
+        _print_reports(reports, f"demo import from {data_dir}/ (neo4j-admin import)")
+        return
     with Store(settings) as store, rich_progress(err) as progress:
         if fresh:
             store.clear()
@@ -275,7 +298,14 @@ def demo_load(
             batch_size=settings.batch_size,
             on_file=on_file,
         )
-    table = Table(title=f"demo load from {data_dir}/")
+    _print_reports(reports, f"demo load from {data_dir}/")
+    if refusal:
+        out.print(f"[yellow]privacy guard:[/] {refusal.message}")
+    out.print(f"quarantined rows and reasons: {out_dir / 'quarantine'}/; reports: {out_dir / 'reports'}/")
+
+
+def _print_reports(reports: list[LoadReport], title: str) -> None:
+    table = Table(title=title)
     for column in ("kind", "file", "read", "loaded", "quarantined", "duplicates", "rows/s"):
         table.add_column(column, justify="right" if column not in ("kind", "file") else "left")
     for r in reports:
@@ -289,9 +319,6 @@ def demo_load(
             f"{r.rows_per_s:,.0f}",
         )
     out.print(table)
-    if refusal:
-        out.print(f"[yellow]privacy guard:[/] {refusal.message}")
-    out.print(f"quarantined rows and reasons: {out_dir / 'quarantine'}/; reports: {out_dir / 'reports'}/")
 
 
 def main() -> None:

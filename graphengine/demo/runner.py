@@ -13,6 +13,14 @@ from graphengine.store import Store
 Progress = Callable[[str, Path], Callable[[int], None] | None]
 
 
+def demo_plan(data_dir: Path, *, out_dir: Path, batch_size: int = 10_000) -> list[tuple[str, Path, LoadOptions]]:
+    """The demo files in load order, each with its source and party."""
+    return [
+        (kind, data_dir / name, LoadOptions(source=source, party=party, batch_size=batch_size, out_dir=out_dir))  # type: ignore[arg-type]
+        for kind, name, source, party in DEMO_FILES
+    ]
+
+
 def load_demo(
     store: Store,
     data_dir: Path,
@@ -25,9 +33,7 @@ def load_demo(
     """Load every demo file; then show the privacy guard refusing the special-category CRM extract and
     load it with that column dropped. Returns the reports and the refusal."""
     reports = []
-    for kind, name, source, party in DEMO_FILES:
-        path = data_dir / name
-        options = LoadOptions(source=source, party=party, batch_size=batch_size, out_dir=out_dir)  # type: ignore[arg-type]
+    for kind, path, options in demo_plan(data_dir, out_dir=out_dir, batch_size=batch_size):
         tick = on_file(kind, path) if on_file else None
         reports.append(load_file(store, kind, path, options, salt=salt, on_progress=tick))
     extract = data_dir / "crm_extract.csv"
@@ -42,4 +48,4 @@ def load_demo(
     return reports, refusal
 
 
-__all__ = ["load_demo"]
+__all__ = ["demo_plan", "load_demo"]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import ValidationError
 
@@ -93,17 +93,65 @@ def _batched(rows: Iterable[tuple[int, Row]], size: int) -> Iterator[list[tuple[
         yield batch
 
 
-class Loader:
-    """Loads one file of one kind into Neo4j through the registered queries."""
+class Sink(Protocol):
+    """Where validated rows go: Neo4j online (UNWIND batches) or an offline neo4j-admin import."""
 
-    def __init__(self, store: Store, kind: str | Kind, options: LoadOptions, *, salt: str) -> None:
+    def begin(self, kind: Kind, options: LoadOptions) -> None: ...
+    def missing(self, label: str, ids: list[str]) -> set[str]: ...
+    def create_placeholders(self, label: str, ids: list[str], source: str) -> None: ...
+    def write(self, kind: Kind, rows: list[Params], source: str) -> None: ...
+    def flush(self) -> None: ...
+    def finish(self, kind: Kind, customer_ids: set[str]) -> None: ...
+
+
+class OnlineSink:
+    """Writes through the registered ``load.*`` queries; one writer thread overlaps writing batch N with
+    reading and validating batch N+1."""
+
+    def __init__(self, store: Store) -> None:
         self.store = store
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphengine-writer")
+        self._in_flight: Future[list[dict[str, Any]]] | None = None
+
+    def begin(self, kind: Kind, options: LoadOptions) -> None:
+        self.store.write("load.merge_source", {"source": options.source, "party": options.party, "kind": kind.name})
+
+    def missing(self, label: str, ids: list[str]) -> set[str]:
+        return set(self.store.query(REFERENCE_LABELS[label][0], {"ids": ids})[0]["missing"])
+
+    def create_placeholders(self, label: str, ids: list[str], source: str) -> None:
+        self.store.write(REFERENCE_LABELS[label][1], {"ids": ids, "source": source})
+
+    def write(self, kind: Kind, rows: list[Params], source: str) -> None:
+        self.flush()
+        self._in_flight = self._writer.submit(self.store.write, kind.query, {"rows": rows, "source": source})
+
+    def flush(self) -> None:
+        if self._in_flight is not None:
+            future, self._in_flight = self._in_flight, None
+            future.result()
+
+    def finish(self, kind: Kind, customer_ids: set[str]) -> None:
+        """Events: chain every touched customer's events in time order (late events fall into place)."""
+        self.flush()
+        ids = sorted(customer_ids)
+        for start in range(0, len(ids), 2_000):
+            self.store.write("load.relink_event_chains", {"customerIds": ids[start : start + 2_000]})
+
+    def close(self) -> None:
+        self._writer.shutdown(wait=True)
+
+
+class Loader:
+    """Loads one file of one kind: validation, quarantine, dedupe and reference checks, then the sink."""
+
+    def __init__(self, sink: Sink, kind: str | Kind, options: LoadOptions, *, salt: str) -> None:
+        self.sink = sink
         self.kind = get_kind(kind) if isinstance(kind, str) else kind
         self.options = options
         self.salt = salt
         self._seen: set[int] = set()
         self._touched_customers: set[str] = set()
-        self._in_flight: Future[list[dict[str, Any]]] | None = None
 
     def load(self, path: Path, on_progress: Callable[[int], None] | None = None) -> LoadReport:
         opts = self.options
@@ -115,19 +163,22 @@ class Loader:
         stem = f"{self.kind.name}-{path.name.split('.')[0]}"
         started = time.perf_counter()
         with Quarantine(opts.out_dir / "quarantine" / f"{stem}.jsonl", path) as quarantine:
-            self.store.write("load.merge_source", {"source": opts.source, "party": opts.party, "kind": self.kind.name})
+            self.sink.begin(self.kind, opts)
             mapped = ((line, opts.mapping.apply(row)) for line, row in read_rows(path, fmt))
-            # One writer thread: batch N is written while batch N+1 is read and validated.
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphengine-writer") as writer:
+            try:
                 for chunk in _batched(mapped, opts.batch_size):
                     report.rows_read += len(chunk)
                     pending = validate_chunk(self.kind, chunk, quarantine)
                     pending = self._check_references(pending, quarantine, report)
-                    self._write(writer, pending, report)
+                    self._write(pending, report)
                     if on_progress:
                         on_progress(len(chunk))
-                self._wait(report)
-            self._after(report)
+                self.sink.flush()
+                if self._touched_customers:
+                    self.sink.finish(self.kind, self._touched_customers)
+            except StoreUnavailable as exc:
+                exc.details.update(written_batches=report.batches - 1, hint="the load is idempotent: run it again")
+                raise
         report.quarantined = quarantine.count
         report.quarantine_file = str(quarantine.path) if quarantine.count else None
         report.top_reasons = dict(quarantine.reasons.most_common(5))
@@ -143,10 +194,9 @@ class Loader:
         for label in {ref.label for ref in self.kind.refs}:
             fields = [ref.field for ref in self.kind.refs if ref.label == label]
             ids = sorted({v for p in pending for f in fields if (v := getattr(p.record, f)) is not None})
-            find, create = REFERENCE_LABELS[label]
-            absent = set(self.store.query(find, {"ids": ids})[0]["missing"])
+            absent = self.sink.missing(label, ids)
             if absent and self.options.create_missing:
-                self.store.write(create, {"ids": sorted(absent), "source": self.options.source})
+                self.sink.create_placeholders(label, sorted(absent), self.options.source)
                 report.created_placeholders += len(absent)
                 absent = set()
             for f in fields:
@@ -164,20 +214,7 @@ class Loader:
                 kept.append(p)
         return kept
 
-    def _wait(self, report: LoadReport) -> None:
-        """Wait for the batch in flight; a lost server says how far the load got (re-running is safe)."""
-        if self._in_flight is None:
-            return
-        try:
-            self._in_flight.result()
-        except StoreUnavailable as exc:
-            exc.details.update(written_batches=report.batches, hint="the load is idempotent: run it again")
-            raise
-        finally:
-            self._in_flight = None
-        report.batches += 1
-
-    def _write(self, writer: ThreadPoolExecutor, pending: list[_Pending], report: LoadReport) -> None:
+    def _write(self, pending: list[_Pending], report: LoadReport) -> None:
         if not pending:
             return
         rows: list[Params] = []
@@ -191,18 +228,8 @@ class Loader:
             rows.append(self.kind.params(p.record, self.salt))
             if self.kind.name == "events":
                 self._touched_customers.add(p.record.customerId)  # type: ignore[attr-defined]
-        self._wait(report)
-        self._in_flight = writer.submit(
-            self.store.write, self.kind.query, {"rows": rows, "source": self.options.source}
-        )
-
-    def _after(self, report: LoadReport) -> None:
-        """Events: chain every touched customer's events in time order (late events fall into place)."""
-        if not self._touched_customers:
-            return
-        ids = sorted(self._touched_customers)
-        for start in range(0, len(ids), 2_000):
-            self.store.write("load.relink_event_chains", {"customerIds": ids[start : start + 2_000]})
+        self.sink.write(self.kind, rows, self.options.source)
+        report.batches += 1
 
 
 def load_file(
@@ -214,8 +241,12 @@ def load_file(
     salt: str,
     on_progress: Callable[[int], None] | None = None,
 ) -> LoadReport:
-    """Load one file of one kind; see :class:`Loader`."""
-    return Loader(store, kind, options, salt=salt).load(path, on_progress)
+    """Load one file of one kind online; see :class:`Loader`."""
+    sink = OnlineSink(store)
+    try:
+        return Loader(sink, kind, options, salt=salt).load(path, on_progress)
+    finally:
+        sink.close()
 
 
-__all__ = ["LoadOptions", "Loader", "Party", "load_file", "validate_chunk"]
+__all__ = ["LoadOptions", "Loader", "OnlineSink", "Party", "Sink", "load_file", "validate_chunk"]

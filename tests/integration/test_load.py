@@ -147,9 +147,9 @@ def test_purchases_aggregate_idempotently(base_graph: Store, settings: Settings,
         },
         {"orderId": "o2", "customerId": "c1", "productId": "p2", "amount": "5", "at": "2026-02-05T10:00:00Z"},
     ]
-    path = write_csv(tmp_path / "orders.csv", lines)
+    path = write_csv(tmp_path / "orders.csv", [lines[0], lines[0], *lines[1:]])  # a repeated line, same batch
     first = _load(base_graph, settings, "purchases", path, tmp_path, batch_size=2)
-    assert (first.loaded, first.quarantined, first.batches) == (3, 0, 2)
+    assert (first.loaded, first.duplicates, first.quarantined, first.batches) == (3, 1, 0, 2)
     _load(base_graph, settings, "purchases", path, tmp_path)
     late = write_csv(
         tmp_path / "late.csv",

@@ -1,0 +1,1 @@
+"""Graph analytics: projections, centrality, communities, recommendations, journeys and attribution."""

@@ -1,0 +1,332 @@
+"""The offline bulk path: validated rows → neo4j-admin import CSVs → ``database import full`` → start.
+
+For large first loads into the local server. The same :class:`~graphengine.load.pipeline.Loader` validates,
+quarantines and dedupes, and reports exactly as online; instead of UNWIND batches, an :class:`ImportSink`
+folds the rows into an in-memory graph with the same semantics as the ``load.*`` queries (MERGE by key,
+provenance lists, PURCHASED aggregates by line id, NEXT chains in time order), then writes one CSV per label and
+relationship type and runs the import tool into the stopped server. The database is replaced, so this is for a
+first load of a whole set of files; later loads go online.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import shutil
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graphengine.errors import LocalServerError
+from graphengine.load.kinds import Kind, Params
+from graphengine.load.pipeline import Loader, LoadOptions
+from graphengine.load.report import LoadReport
+from graphengine.store import Store, apply_schema
+from graphengine.store.local_server import LocalNeo4j
+
+KEYS = {
+    "Customer": "customerId", "Product": "productId", "Category": "name", "Channel": "channelId",
+    "SocialAccount": "accountId", "Identifier": "idKey", "Event": "eventId", "DataSource": "name",
+}  # fmt: skip
+TIMESTAMPS = {"at", "since", "signupAt", "firstAt", "lastAt", "firstLoadedAt", "lastLoadedAt"}
+Node = dict[str, Any]
+EPOCH = "1970-01-01T00:00:00+00:00"  # what load.merge_mentions stores for a mention without a time
+RelKey = tuple[str, str, str, str]  # (type, start key, end key, discriminator)
+
+
+def _add_source(node: Node, source: str) -> None:
+    sources = node.setdefault("sources", [])
+    if source not in sources:
+        sources.append(source)
+
+
+@dataclass
+class GraphBuffer:
+    """Nodes by label and key, relationships by (type, start, end, discriminator)."""
+
+    nodes: dict[str, dict[str, Node]] = field(default_factory=lambda: defaultdict(dict))
+    rels: dict[RelKey, tuple[str, str, Node]] = field(default_factory=dict)  # key → (start label, end label, props)
+
+    def merge_node(self, label: str, key: str, props: Params | None = None, source: str | None = None) -> Node:
+        node = self.nodes[label].get(key)
+        if node is None:
+            node = self.nodes[label][key] = {KEYS[label]: key}
+        node.update({k: v for k, v in (props or {}).items() if v is not None})
+        if source:
+            _add_source(node, source)
+            node.pop("placeholder", None)
+        return node
+
+    def merge_rel(self, rel_type: str, start: tuple[str, str], end: tuple[str, str], disc: str = "") -> Node:
+        key = (rel_type, start[1], end[1], disc)
+        if key not in self.rels:
+            self.rels[key] = (start[0], end[0], {})
+        return self.rels[key][2]
+
+
+def _apply_customers(g: GraphBuffer, rows: list[Params], source: str) -> None:
+    for row in rows:
+        g.merge_node("Customer", row["customerId"], {**row["props"], "signupAt": row["signupAt"]}, source)
+        for ident in row["identifiers"]:
+            g.merge_node("Identifier", ident["idKey"], {"kind": ident["kind"]})
+            rel = g.merge_rel("HAS_IDENTIFIER", ("Customer", row["customerId"]), ("Identifier", ident["idKey"]))
+            rel.update(source=source, confidence=ident["confidence"])
+            if rel.get("at") is None:
+                rel["at"] = ident["at"]
+
+
+def _apply_identifiers(g: GraphBuffer, rows: list[Params], source: str) -> None:
+    for row in rows:
+        g.merge_node("Identifier", row["idKey"], {"kind": row["kind"]})
+        rel = g.merge_rel("HAS_IDENTIFIER", ("Customer", row["customerId"]), ("Identifier", row["idKey"]))
+        rel.update(source=source, confidence=row["confidence"])
+        if rel.get("at") is None:
+            rel["at"] = row["at"]
+
+
+def _apply_products(g: GraphBuffer, rows: list[Params], source: str) -> None:
+    for row in rows:
+        g.merge_node("Product", row["productId"], row["props"], source)
+        if row["category"] is None:
+            continue
+        g.merge_node("Category", row["category"])
+        for key in [
+            k for k in g.rels if k[0] == "IN_CATEGORY" and k[1] == row["productId"] and k[2] != row["category"]
+        ]:
+            del g.rels[key]
+        g.merge_rel("IN_CATEGORY", ("Product", row["productId"]), ("Category", row["category"]))["source"] = source
+
+
+def _apply_keyed(label: str, key: str) -> Callable[[GraphBuffer, list[Params], str], None]:
+    def apply(g: GraphBuffer, rows: list[Params], source: str) -> None:
+        for row in rows:
+            g.merge_node(label, row[key], row["props"], source)
+
+    return apply
+
+
+def _apply_accounts(g: GraphBuffer, rows: list[Params], source: str) -> None:
+    for row in rows:
+        g.merge_node("SocialAccount", row["accountId"], row["props"], source)
+        if row["customerId"] and row["customerId"] in g.nodes["Customer"]:
+            g.merge_rel("OWNS", ("Customer", row["customerId"]), ("SocialAccount", row["accountId"]))["source"] = source
+
+
+def _apply_edges(
+    rel_type: str, start: tuple[str, str], end: tuple[str, str], props: tuple[str, ...], disc: str | None = None
+) -> Callable[[GraphBuffer, list[Params], str], None]:
+    """Edges merged by their end points (and ``disc``); a None value keeps what the edge had, as coalesce does."""
+
+    def apply(g: GraphBuffer, rows: list[Params], source: str) -> None:
+        for row in rows:
+            key = (row.get(disc) or EPOCH) if disc else ""
+            rel = g.merge_rel(rel_type, (start[0], row[start[1]]), (end[0], row[end[1]]), key)
+            if disc:
+                rel[disc] = key
+            rel.update({name: row[name] for name in props if row[name] is not None})
+            rel["source"] = source
+
+    return apply
+
+
+def _apply_purchases(g: GraphBuffer, rows: list[Params], source: str) -> None:
+    for row in rows:
+        rel = g.merge_rel("PURCHASED", ("Customer", row["customerId"]), ("Product", row["productId"]))
+        if not rel:
+            rel.update(count=0, quantity=0, amount=0.0, lineIds=[], orderIds=[])
+        if row["lineId"] in rel["lineIds"]:
+            continue
+        rel["lineIds"].append(row["lineId"])
+        if row["orderId"] not in rel["orderIds"]:
+            rel["orderIds"].append(row["orderId"])
+        rel["count"] += 1
+        rel["quantity"] += row["quantity"]
+        rel["amount"] += row["amount"]
+        at = dt.datetime.fromisoformat(row["at"])
+        rel["firstAt"] = min(rel.get("firstAt", at), at)
+        rel["lastAt"] = max(rel.get("lastAt", at), at)
+        rel["source"] = source
+
+
+def _apply_ratings(g: GraphBuffer, rows: list[Params], source: str) -> None:
+    for row in rows:
+        rel = g.merge_rel("RATED", ("Customer", row["customerId"]), ("Product", row["productId"]))
+        if rel.get("at") is None or row["at"] is None or row["at"] >= rel["at"]:
+            rel.update(rating=row["rating"], at=row["at"], source=source)
+
+
+def _apply_events(g: GraphBuffer, rows: list[Params], source: str) -> None:
+    for row in rows:
+        ids = {"at": row["at"], "customerId": row["customerId"], "channelId": row["channelId"],
+               "productId": row["productId"]}  # fmt: skip
+        g.merge_node("Event", row["eventId"], {**row["props"], **ids}, source)
+        g.merge_rel("PERFORMED", ("Customer", row["customerId"]), ("Event", row["eventId"]))
+        g.merge_rel("VIA", ("Event", row["eventId"]), ("Channel", row["channelId"]))
+        if row["productId"] and row["productId"] in g.nodes["Product"]:
+            g.merge_rel("ABOUT", ("Event", row["eventId"]), ("Product", row["productId"]))
+
+
+APPLY: dict[str, Callable[[GraphBuffer, list[Params], str], None]] = {
+    "customers": _apply_customers,
+    "identifiers": _apply_identifiers,
+    "products": _apply_products,
+    "channels": _apply_keyed("Channel", "channelId"),
+    "accounts": _apply_accounts,
+    "follows": _apply_edges("FOLLOWS", ("SocialAccount", "follower"), ("SocialAccount", "followee"), ("since",)),
+    "mentions": _apply_edges("MENTIONED", ("SocialAccount", "accountId"), ("Product", "productId"), ("sentiment",),
+                             disc="at"),
+    "referrals": _apply_edges("REFERRED", ("Customer", "referrerId"), ("Customer", "referredId"), ("at",)),
+    "purchases": _apply_purchases,
+    "ratings": _apply_ratings,
+    "events": _apply_events,
+}  # fmt: skip
+
+
+class ImportSink:
+    """Collects a whole load in memory (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.graph = GraphBuffer()
+
+    def begin(self, kind: Kind, options: LoadOptions) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat()
+        node = self.graph.merge_node("DataSource", options.source, {"party": options.party, "lastLoadedAt": now})
+        node.setdefault("firstLoadedAt", now)
+        kinds = node.setdefault("kinds", [])
+        if kind.name not in kinds:
+            kinds.append(kind.name)
+
+    def missing(self, label: str, ids: list[str]) -> set[str]:
+        known = self.graph.nodes[label]
+        return {i for i in ids if i not in known}
+
+    def create_placeholders(self, label: str, ids: list[str], source: str) -> None:
+        for key in ids:
+            self.graph.nodes[label][key] = {KEYS[label]: key, "placeholder": True, "sources": [source]}
+
+    def write(self, kind: Kind, rows: list[Params], source: str) -> None:
+        APPLY[kind.name](self.graph, rows, source)
+
+    def flush(self) -> None:
+        return None
+
+    def finish(self, kind: Kind, customer_ids: set[str]) -> None:
+        return None
+
+    def link_event_chains(self) -> None:
+        """NEXT between each customer's consecutive events in (at, eventId) order."""
+        for key in [k for k in self.graph.rels if k[0] == "NEXT"]:
+            del self.graph.rels[key]
+        per_customer: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for event_id, event in self.graph.nodes["Event"].items():
+            per_customer[event["customerId"]].append((dt.datetime.fromisoformat(event["at"]).isoformat(), event_id))
+        for events in per_customer.values():
+            events.sort()
+            for (_, a), (_, b) in itertools.pairwise(events):
+                self.graph.merge_rel("NEXT", ("Event", a), ("Event", b))
+
+    # ---------------------------------------------------------------------------------- CSV files
+    def write_csvs(self, folder: Path) -> tuple[list[str], list[str]]:
+        """Write node and relationship CSVs; returns the ``--nodes``/``--relationships`` arguments."""
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        node_args, rel_args = [], []
+        for label, nodes in self.graph.nodes.items():
+            if not nodes:
+                continue
+            path = folder / f"nodes-{label}.csv"
+            _write_table(path, list(nodes.values()), id_column=(KEYS[label], label))
+            node_args.append(f"--nodes={label}={path}")
+        by_type: dict[str, list[tuple[str, str, str, str, Node]]] = defaultdict(list)
+        for (rel_type, start, end, _), (start_label, end_label, props) in self.graph.rels.items():
+            by_type[rel_type].append((start_label, start, end_label, end, props))
+        for rel_type, rels in by_type.items():
+            path = folder / f"rels-{rel_type}.csv"
+            _write_rels(path, rels)
+            rel_args.append(f"--relationships={rel_type}={path}")
+        return node_args, rel_args
+
+
+def _type_of(name: str, values: Iterable[Any]) -> str:
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, list):
+            return "string[]"
+        if isinstance(value, bool):
+            return "boolean"
+        if isinstance(value, int):
+            return "long"
+        if isinstance(value, float):
+            return "double"
+        return "datetime" if name in TIMESTAMPS else "string"
+    return "string"
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _columns(rows: list[Node], skip: set[str]) -> list[tuple[str, str]]:
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(k for k in row if k not in skip))
+    return [(name, _type_of(name, (r.get(name) for r in rows))) for name in names]
+
+
+def _write_table(path: Path, rows: list[Node], id_column: tuple[str, str]) -> None:
+    key, label = id_column
+    columns = _columns(rows, {key})
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([f"{key}:ID({label})", *(f"{n}:{t}" for n, t in columns)])
+        for row in rows:
+            writer.writerow([row[key], *(_cell(row.get(n)) for n, _ in columns)])
+
+
+def _write_rels(path: Path, rels: list[tuple[str, str, str, str, Node]]) -> None:
+    start_label, end_label = rels[0][0], rels[0][2]
+    columns = _columns([r[4] for r in rels], set())
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([f":START_ID({start_label})", f":END_ID({end_label})", *(f"{n}:{t}" for n, t in columns)])
+        for _, start, _, end, props in rels:
+            writer.writerow([start, end, *(_cell(props.get(n)) for n, _ in columns)])
+
+
+def import_files(
+    local: LocalNeo4j, files: list[tuple[str, Path, LoadOptions]], *, salt: str, database: str = "neo4j"
+) -> list[LoadReport]:
+    """Validate every file, write import CSVs, stop the server, ``import full`` (replacing the database),
+    start it again and re-apply the schema. Returns the per-file reports (same counts as an online load)."""
+    sink = ImportSink()
+    reports = [Loader(sink, kind, options, salt=salt).load(path) for kind, path, options in files]
+    sink.link_event_chains()
+    folder = local.import_dir / "graphengine-import"
+    node_args, rel_args = sink.write_csvs(folder)
+    local.stop()
+    local.write_config()
+    proc = local.admin(
+        "database", "import", "full", database, "--overwrite-destination=true", "--multiline-fields=true",
+        "--skip-bad-relationships=false", "--skip-duplicate-nodes=false", *node_args, *rel_args,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        raise LocalServerError(f"neo4j-admin import failed: {(proc.stdout + proc.stderr)[-3000:]}")
+    local.start()
+    with Store(local.settings) as store:
+        apply_schema(store)
+    return reports
+
+
+__all__ = ["GraphBuffer", "ImportSink", "import_files"]
