@@ -324,7 +324,7 @@ def _print_reports(reports: list[LoadReport], title: str) -> None:
 def main() -> None:
     """Entry point: runs the typer app and turns graphengine errors into a message and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except GraphEngineError as exc:
         err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
         code = next((c for cls, c in EXIT_CODES.items() if isinstance(exc, cls)), 1)
@@ -340,6 +340,7 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main"]
