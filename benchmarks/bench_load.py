@@ -34,24 +34,41 @@ def generate(folder: Path, customers: int, products: int, lines: int, follows: i
             w.writerow(header)
             w.writerows(rows)  # type: ignore[arg-type]
 
-    write("customers.csv", ["customerId", "name", "country", "consentEmail"],
-          ([f"C{i}", f"Customer {i}", "SE", "true"] for i in range(customers)))  # fmt: skip
-    write("products.csv", ["productId", "name", "category", "price"],
-          ([f"P{j}", f"Product {j}", f"Cat{j % 20}", 10.0] for j in range(products)))  # fmt: skip
-    write("accounts.csv", ["accountId", "platform", "customerId"],
-          ([f"A{i}", "instagram", f"C{i}"] for i in range(customers)))  # fmt: skip
+    write(
+        "customers.csv",
+        ["customerId", "name", "country", "consentEmail"],
+        ([f"C{i}", f"Customer {i}", "SE", "true"] for i in range(customers)),
+    )
+    write(
+        "products.csv",
+        ["productId", "name", "category", "price"],
+        ([f"P{j}", f"Product {j}", f"Cat{j % 20}", 10.0] for j in range(products)),
+    )
+    write(
+        "accounts.csv",
+        ["accountId", "platform", "customerId"],
+        ([f"A{i}", "instagram", f"C{i}"] for i in range(customers)),
+    )
     a = rng.integers(0, customers, size=follows)
     b = (a + 1 + rng.zipf(1.5, size=follows) % (customers - 1)) % customers
     write("follows.csv", ["follower", "followee"], ([f"A{x}", f"A{y}"] for x, y in zip(a, b, strict=True)))
     c = rng.integers(0, customers, size=lines)
     p = rng.integers(0, products, size=lines)
     at = [(EPOCH + dt.timedelta(seconds=int(s))).isoformat() for s in rng.integers(0, 90 * 86400, size=lines)]
-    write("purchases.csv", ["orderId", "lineId", "customerId", "productId", "amount", "at"],
-          ([f"O{k}", f"O{k}-0", f"C{x}", f"P{y}", 10.0, t] for k, (x, y, t) in enumerate(zip(c, p, at, strict=True))))  # fmt: skip
+    write(
+        "purchases.csv",
+        ["orderId", "lineId", "customerId", "productId", "amount", "at"],
+        ([f"O{k}", f"O{k}-0", f"C{x}", f"P{y}", 10.0, t] for k, (x, y, t) in enumerate(zip(c, p, at, strict=True))),
+    )
 
 
-PLAN = [("customers", "customers.csv"), ("products", "products.csv"), ("accounts", "accounts.csv"),
-        ("follows", "follows.csv"), ("purchases", "purchases.csv")]  # fmt: skip
+PLAN = [
+    ("customers", "customers.csv"),
+    ("products", "products.csv"),
+    ("accounts", "accounts.csv"),
+    ("follows", "follows.csv"),
+    ("purchases", "purchases.csv"),
+]
 
 
 def count_rels(store: Store) -> int:
@@ -68,8 +85,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(".graphengine/bench-load"))
     args = parser.parse_args()
 
-    settings = Settings(_env_file=None, instance="bench", bolt_port=7689, http_port=7476, heap_size="4g",  # type: ignore[call-arg]
-                        pagecache_size="2g", batch_size=10_000)  # fmt: skip
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        instance="bench",
+        bolt_port=7689,
+        http_port=7476,
+        heap_size="4g",
+        pagecache_size="2g",
+        batch_size=10_000,
+    )
     local = LocalNeo4j(settings)
     started = local.start()
     data = args.out / "data"
@@ -88,19 +112,29 @@ def main() -> None:
                 t1 = time.perf_counter()
                 report = load_file(store, kind, data / name, LoadOptions(source="bench", out_dir=args.out), salt=salt)
                 rows += report.rows_read
-                print(
-                    f"  online {kind:10s} {report.rows_read:>9,} rows  {report.rows_read / (time.perf_counter() - t1):>10,.0f} rows/s"
-                )
+                rate = report.rows_read / (time.perf_counter() - t1)
+                print(f"  online {kind:10s} {report.rows_read:>9,} rows  {rate:>10,.0f} rows/s")
             online_s = time.perf_counter() - t0
             rels = count_rels(store)
             results.update(online_s=online_s, rows=rows, rels=rels)
-            print(f"online: {rows:,} rows, {rels:,} relationships in {online_s:.1f}s = {rows / online_s:,.0f} rows/s, "
-                  f"{rels / online_s:,.0f} relationships/s")  # fmt: skip
+            print(
+                f"online: {rows:,} rows, {rels:,} relationships in {online_s:.1f}s = {rows / online_s:,.0f} rows/s, "
+                f"{rels / online_s:,.0f} relationships/s"
+            )
 
             # naive: one purchase line per transaction, same query, on a sample of new lines
-            sample = [{"orderId": f"N{k}", "lineId": f"N{k}-0", "customerId": f"C{k % args.customers}",
-                       "productId": f"P{k % args.products}", "quantity": 1, "amount": 1.0,
-                       "at": EPOCH.isoformat()} for k in range(args.naive_sample)]  # fmt: skip
+            sample = [
+                {
+                    "orderId": f"N{k}",
+                    "lineId": f"N{k}-0",
+                    "customerId": f"C{k % args.customers}",
+                    "productId": f"P{k % args.products}",
+                    "quantity": 1,
+                    "amount": 1.0,
+                    "at": EPOCH.isoformat(),
+                }
+                for k in range(args.naive_sample)
+            ]
             t1 = time.perf_counter()
             for row in sample:
                 store.write("load.merge_purchases", {"rows": [row], "source": "bench"})

@@ -26,9 +26,15 @@ class RateColumn(ProgressColumn):
 
 def rich_progress(console: Console, *, disable: bool = False) -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), MofNCompleteColumn(), RateColumn(), TimeElapsedColumn(),
-        console=console, transient=False, disable=disable,
-    )  # fmt: skip
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=disable,
+    )
 
 
 __all__ = ["RateColumn", "rich_progress"]

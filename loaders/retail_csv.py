@@ -34,8 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     for kind in ORDER:
         path = find_source(args.folder, kind)
         if path is not None:
-            options = LoadOptions(source=args.source, party=args.party, create_missing=args.create_missing,
-                                  out_dir=args.out_dir)  # fmt: skip
+            options = LoadOptions(
+                source=args.source, party=args.party, create_missing=args.create_missing, out_dir=args.out_dir
+            )
             plan.append((kind, path, options))
     return run(plan, args.mode)
 

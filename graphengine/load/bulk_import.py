@@ -28,9 +28,15 @@ from graphengine.store import Store, apply_schema
 from graphengine.store.local_server import LocalNeo4j
 
 KEYS = {
-    "Customer": "customerId", "Product": "productId", "Category": "name", "Channel": "channelId",
-    "SocialAccount": "accountId", "Identifier": "idKey", "Event": "eventId", "DataSource": "name",
-}  # fmt: skip
+    "Customer": "customerId",
+    "Product": "productId",
+    "Category": "name",
+    "Channel": "channelId",
+    "SocialAccount": "accountId",
+    "Identifier": "idKey",
+    "Event": "eventId",
+    "DataSource": "name",
+}
 TIMESTAMPS = {"at", "since", "signupAt", "firstAt", "lastAt", "firstLoadedAt", "lastLoadedAt"}
 Node = dict[str, Any]
 EPOCH = "1970-01-01T00:00:00+00:00"  # what load.merge_mentions stores for a mention without a time
@@ -160,8 +166,12 @@ def _apply_ratings(g: GraphBuffer, rows: list[Params], source: str) -> None:
 
 def _apply_events(g: GraphBuffer, rows: list[Params], source: str) -> None:
     for row in rows:
-        ids = {"at": row["at"], "customerId": row["customerId"], "channelId": row["channelId"],
-               "productId": row["productId"]}  # fmt: skip
+        ids = {
+            "at": row["at"],
+            "customerId": row["customerId"],
+            "channelId": row["channelId"],
+            "productId": row["productId"],
+        }
         g.merge_node("Event", row["eventId"], {**row["props"], **ids}, source)
         g.merge_rel("PERFORMED", ("Customer", row["customerId"]), ("Event", row["eventId"]))
         g.merge_rel("VIA", ("Event", row["eventId"]), ("Channel", row["channelId"]))
@@ -176,13 +186,14 @@ APPLY: dict[str, Callable[[GraphBuffer, list[Params], str], None]] = {
     "channels": _apply_keyed("Channel", "channelId"),
     "accounts": _apply_accounts,
     "follows": _apply_edges("FOLLOWS", ("SocialAccount", "follower"), ("SocialAccount", "followee"), ("since",)),
-    "mentions": _apply_edges("MENTIONED", ("SocialAccount", "accountId"), ("Product", "productId"), ("sentiment",),
-                             disc="at"),
+    "mentions": _apply_edges(
+        "MENTIONED", ("SocialAccount", "accountId"), ("Product", "productId"), ("sentiment",), disc="at"
+    ),
     "referrals": _apply_edges("REFERRED", ("Customer", "referrerId"), ("Customer", "referredId"), ("at",)),
     "purchases": _apply_purchases,
     "ratings": _apply_ratings,
     "events": _apply_events,
-}  # fmt: skip
+}
 
 
 class ImportSink:
@@ -318,9 +329,17 @@ def import_files(
     local.stop()
     local.write_config()
     proc = local.admin(
-        "database", "import", "full", database, "--overwrite-destination=true", "--multiline-fields=true",
-        "--skip-bad-relationships=false", "--skip-duplicate-nodes=false", *node_args, *rel_args,
-    )  # fmt: skip
+        "database",
+        "import",
+        "full",
+        database,
+        "--overwrite-destination=true",
+        "--multiline-fields=true",
+        "--skip-bad-relationships=false",
+        "--skip-duplicate-nodes=false",
+        *node_args,
+        *rel_args,
+    )
     if proc.returncode != 0:
         raise LocalServerError(f"neo4j-admin import failed: {(proc.stdout + proc.stderr)[-3000:]}")
     local.start()

@@ -14,16 +14,33 @@ from tests.integration._files import write_csv
 
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GRAPHENGINE_INSTANCE": settings.instance, "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
-           "GRAPHENGINE_HTTP_PORT": str(settings.http_port), "COLUMNS": "200"}  # fmt: skip
-    return subprocess.run([sys.executable, "-m", "graphengine", *args], capture_output=True, text=True, env=env,
-                          timeout=300, check=False)  # fmt: skip
+    env = {
+        **os.environ,
+        "GRAPHENGINE_INSTANCE": settings.instance,
+        "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
+        "GRAPHENGINE_HTTP_PORT": str(settings.http_port),
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "graphengine", *args], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
 
 
 def test_load_json_report_and_exit_codes(store: Store, settings: Settings, tmp_path: Path) -> None:
     good = write_csv(tmp_path / "p.csv", [{"sku": "p1", "price": "3"}, {"sku": "p2", "price": "4"}])
-    proc = _cli(settings, "load", "products", str(good), "--source", "erp", "--map", "sku=productId", "--json",
-                "--out-dir", str(tmp_path / "out"))  # fmt: skip
+    proc = _cli(
+        settings,
+        "load",
+        "products",
+        str(good),
+        "--source",
+        "erp",
+        "--map",
+        "sku=productId",
+        "--json",
+        "--out-dir",
+        str(tmp_path / "out"),
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert (report["rows_read"], report["loaded"], report["balanced"]) == (2, 2, True)
@@ -37,8 +54,18 @@ def test_load_json_report_and_exit_codes(store: Store, settings: Settings, tmp_p
     proc = _cli(settings, "load", "customers", str(secret), "--source", "crm", "--out-dir", str(tmp_path / "out"))
     assert proc.returncode == 6
     assert "politicalParty" in proc.stderr and "--drop-column politicalParty" in proc.stderr
-    proc = _cli(settings, "load", "customers", str(secret), "--source", "crm", "--drop-column", "politicalParty",
-                "--out-dir", str(tmp_path / "out"))  # fmt: skip
+    proc = _cli(
+        settings,
+        "load",
+        "customers",
+        str(secret),
+        "--source",
+        "crm",
+        "--drop-column",
+        "politicalParty",
+        "--out-dir",
+        str(tmp_path / "out"),
+    )
     assert proc.returncode == 0, proc.stderr
     props = store.run_text("MATCH (c:Customer {customerId: 'c1'}) RETURN properties(c) AS p")[0]["p"]
     assert "politicalParty" not in props and "X" not in props.values()
@@ -48,9 +75,13 @@ def test_unknown_kind_and_stopped_server(settings: Settings, tmp_path: Path) -> 
     path = write_csv(tmp_path / "p.csv", [{"productId": "p1"}])
     assert _cli(settings, "load", "widgets", str(path), "--source", "s").returncode == 7
     env_port = str(settings.bolt_port + 1000)
-    proc = subprocess.run([sys.executable, "-m", "graphengine", "load", "products", str(path), "--source", "s"],
-                          capture_output=True, text=True, timeout=120, check=False,
-                          env={**os.environ, "GRAPHENGINE_BOLT_PORT": env_port, "GRAPHENGINE_RETRY_TIME_S": "0"},
-                          )  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "graphengine", "load", "products", str(path), "--source", "s"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "GRAPHENGINE_BOLT_PORT": env_port, "GRAPHENGINE_RETRY_TIME_S": "0"},
+    )
     assert proc.returncode == 4
     assert "not reachable" in proc.stderr

@@ -14,10 +14,20 @@ from tests.integration._files import write_csv
 
 
 def _script(settings: Settings, name: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GRAPHENGINE_INSTANCE": settings.instance, "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
-           "GRAPHENGINE_HTTP_PORT": str(settings.http_port)}  # fmt: skip
-    return subprocess.run([sys.executable, str(PROJECT_ROOT / "loaders" / name), *args], capture_output=True,
-                          text=True, env=env, timeout=600, check=False)  # fmt: skip
+    env = {
+        **os.environ,
+        "GRAPHENGINE_INSTANCE": settings.instance,
+        "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
+        "GRAPHENGINE_HTTP_PORT": str(settings.http_port),
+    }
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "loaders" / name), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
 
 
 def _count(store: Store, query: str) -> int:
@@ -26,8 +36,9 @@ def _count(store: Store, query: str) -> int:
 
 def test_retail_export_folder(store: Store, settings: Settings, tmp_path: Path) -> None:
     generate_demo(tmp_path / "shop", DemoSpec(customers=200, seed=2))
-    proc = _script(settings, "retail_csv.py", str(tmp_path / "shop"), "--source", "shop",
-                   "--out-dir", str(tmp_path / "out"))  # fmt: skip
+    proc = _script(
+        settings, "retail_csv.py", str(tmp_path / "shop"), "--source", "shop", "--out-dir", str(tmp_path / "out")
+    )
     assert proc.returncode == 10, proc.stderr  # the demo export carries a few dirty rows
     assert "quarantined" in proc.stdout
     assert _count(store, "MATCH (c:Customer) RETURN count(c) AS n") >= 200
@@ -39,8 +50,18 @@ def test_retail_export_folder(store: Store, settings: Settings, tmp_path: Path) 
 def test_generic_edge_list(store: Store, settings: Settings, tmp_path: Path) -> None:
     edges = tmp_path / "edges.txt"
     edges.write_text("# follower followee\n1 2\n1 3\n2,3\n3 1\n\n4 4\n")
-    proc = _script(settings, "social_edges.py", "--edge-list", str(edges), "--platform", "forum",
-                   "--source", "forum", "--out-dir", str(tmp_path / "out"))  # fmt: skip
+    proc = _script(
+        settings,
+        "social_edges.py",
+        "--edge-list",
+        str(edges),
+        "--platform",
+        "forum",
+        "--source",
+        "forum",
+        "--out-dir",
+        str(tmp_path / "out"),
+    )
     assert proc.returncode == 10, proc.stderr  # 4 → 4 is a self-follow: quarantined with its reason
     assert _count(store, "MATCH (:SocialAccount)-[f:FOLLOWS]->() RETURN count(f) AS n") == 4
     assert _count(store, "MATCH (a:SocialAccount {platform: 'forum'}) RETURN count(a) AS n") == 4
@@ -51,8 +72,18 @@ def test_accounts_and_follows_files(store: Store, settings: Settings, tmp_path: 
         tmp_path / "a.csv", [{"accountId": "x1", "platform": "x"}, {"accountId": "x2", "platform": "x"}]
     )
     follows = write_csv(tmp_path / "f.csv", [{"follower": "x1", "followee": "x2"}])
-    proc = _script(settings, "social_edges.py", "--accounts", str(accounts), "--follows", str(follows),
-                   "--source", "s", "--out-dir", str(tmp_path / "out"))  # fmt: skip
+    proc = _script(
+        settings,
+        "social_edges.py",
+        "--accounts",
+        str(accounts),
+        "--follows",
+        str(follows),
+        "--source",
+        "s",
+        "--out-dir",
+        str(tmp_path / "out"),
+    )
     assert proc.returncode == 0, proc.stderr
     assert _count(store, "MATCH (:SocialAccount)-[f:FOLLOWS]->() RETURN count(f) AS n") == 1
 

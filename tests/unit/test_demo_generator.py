@@ -36,6 +36,7 @@ def test_planted_truth_is_consistent_with_the_files(tmp_path: Path) -> None:
 
 def test_exactly_one_file_carries_special_category_data(tmp_path: Path) -> None:
     generate_demo(tmp_path, DemoSpec(customers=200))
-    flagged = {p.name for p in tmp_path.iterdir() if p.suffix in (".csv", ".jsonl")
-               and find_special_columns(source_columns(p))}  # fmt: skip
+    flagged = {
+        p.name for p in tmp_path.iterdir() if p.suffix in (".csv", ".jsonl") and find_special_columns(source_columns(p))
+    }
     assert flagged == {"crm_extract.csv"}

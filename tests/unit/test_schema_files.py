@@ -3,10 +3,16 @@ import re
 from graphengine.store.schema import migrations, split_statements
 
 DESIGN_KEYS = {
-    "Customer": "customerId", "Product": "productId", "Category": "name", "Channel": "channelId",
-    "SocialAccount": "accountId", "Identifier": "idKey", "Event": "eventId", "Profile": "profileId",
+    "Customer": "customerId",
+    "Product": "productId",
+    "Category": "name",
+    "Channel": "channelId",
+    "SocialAccount": "accountId",
+    "Identifier": "idKey",
+    "Event": "eventId",
+    "Profile": "profileId",
     "AnalysisRun": "runId",
-}  # fmt: skip
+}
 
 
 def test_split_statements_drops_comments_and_splits_on_semicolons() -> None:
