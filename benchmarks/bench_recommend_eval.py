@@ -169,9 +169,14 @@ def link_prediction(cache_dir: Path | None) -> dict[str, Any]:
         component = graph.largest_component()
         started = time.perf_counter()
         result = evaluate_link_prediction(
-            component.sources, component.targets, component.n_nodes,
-            test_fraction=0.1, negatives_per_positive=10, repeats=10, seed=SEED,
-        )  # fmt: skip
+            component.sources,
+            component.targets,
+            component.n_nodes,
+            test_fraction=0.1,
+            negatives_per_positive=10,
+            repeats=10,
+            seed=SEED,
+        )
         result["seconds"] = round(time.perf_counter() - started, 3)
         out[component.name] = result
     return out
@@ -185,8 +190,10 @@ def table(results: dict[str, dict[str, float]], popularity_ndcg: float) -> str:
             f"| {name} | {m['precision']:.4f} | {m['recall']:.4f} | {m['ndcg']:.4f} | {m['hit_rate']:.4f} | "
             f"{m['map']:.4f} | {m['coverage']:.3f} | {m['ndcg'] / popularity_ndcg:.3f}x | {m['seconds']:.2f} |"
         )
-    lines.append(f"| BPR (cornac, published) | {BPR_CORNAC['precision']:.3f} | {BPR_CORNAC['recall']:.3f} | "
-                 f"{BPR_CORNAC['ndcg']:.3f} | | | | {BPR_CORNAC['ndcg'] / popularity_ndcg:.3f}x | |")  # fmt: skip
+    lines.append(
+        f"| BPR (cornac, published) | {BPR_CORNAC['precision']:.3f} | {BPR_CORNAC['recall']:.3f} | "
+        f"{BPR_CORNAC['ndcg']:.3f} | | | | {BPR_CORNAC['ndcg'] / popularity_ndcg:.3f}x | |"
+    )
     return "\n".join(lines)
 
 
@@ -207,8 +214,10 @@ def main() -> None:
     train_matrix, relevant = matrices(train, test)
     report = evaluate(strategies(tuned), train_matrix, relevant, K, seed=SEED)
     popularity_ndcg = report["results"]["popularity"]["ndcg"]
-    print(f"\nMovieLens-100k, {report['n_users_evaluated']} test users, {report['n_test_relevant']} relevant test "
-          f"ratings, {report['n_train']} training ratings\n")  # fmt: skip
+    print(
+        f"\nMovieLens-100k, {report['n_users_evaluated']} test users, {report['n_test_relevant']} relevant test "
+        f"ratings, {report['n_train']} training ratings\n"
+    )
     print(table(report["results"], popularity_ndcg))
 
     robustness = {}
@@ -218,8 +227,10 @@ def main() -> None:
         robustness[seed] = {name: other["results"][name]["ndcg"] for name in ("blend (tuned)", "popularity")}
     print("\nother split seeds, NDCG@10 (same weights):")
     for seed, r in robustness.items():
-        print(f"  seed {seed}: blend {r['blend (tuned)']:.4f}, popularity {r['popularity']:.4f}, "
-              f"ratio {r['blend (tuned)'] / r['popularity']:.2f}x")  # fmt: skip
+        print(
+            f"  seed {seed}: blend {r['blend (tuned)']:.4f}, popularity {r['popularity']:.4f}, "
+            f"ratio {r['blend (tuned)'] / r['popularity']:.2f}x"
+        )
 
     links = link_prediction(args.cache_dir)
     print("\nlink prediction AUC (mean ± std over 10 splits, 10% held out, 10 non-edges per held-out edge)\n")
