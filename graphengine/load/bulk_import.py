@@ -337,6 +337,7 @@ def import_files(
         "--multiline-fields=true",
         "--skip-bad-relationships=false",
         "--skip-duplicate-nodes=false",
+        f"--report-file={folder / 'import.report'}",
         *node_args,
         *rel_args,
     )
