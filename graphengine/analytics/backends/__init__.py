@@ -1,0 +1,78 @@
+"""Analytics backends behind one interface (:class:`Backend`), looked up by name with :func:`get_backend`.
+
+``igraph`` is the default; ``networkx`` is the reference. Backend modules are imported on first use, so
+asking for igraph never imports networkx. A GDS backend registers itself here with :func:`register_backend`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from graphengine.analytics.backends.base import (
+    Backend,
+    CommunityOutput,
+    betweenness_error_bound,
+    betweenness_sample_size,
+    canonical_membership,
+)
+from graphengine.errors import AnalysisError
+
+DEFAULT_BACKEND = "igraph"
+
+_FACTORIES: dict[str, Callable[[], Backend]] = {}
+_BUILTIN: dict[str, tuple[str, str]] = {
+    "igraph": ("graphengine.analytics.backends.igraph_backend", "IgraphBackend"),
+    "networkx": ("graphengine.analytics.backends.networkx_backend", "NetworkxBackend"),
+}
+_INSTANCES: dict[str, Backend] = {}
+
+
+def register_backend(name: str, factory: Callable[[], Backend]) -> None:
+    """Make ``factory()`` the backend returned for ``name`` (replacing any earlier one of that name)."""
+    _FACTORIES[name] = factory
+    _INSTANCES.pop(name, None)
+
+
+def available_backends() -> list[str]:
+    """Names :func:`get_backend` accepts, sorted."""
+    return sorted({*_BUILTIN, *_FACTORIES})
+
+
+def get_backend(name: str | Backend = DEFAULT_BACKEND) -> Backend:
+    """The backend called ``name`` (one shared instance per name); a :class:`Backend` is passed through.
+
+    Raises :class:`AnalysisError` for an unknown name or a backend whose library cannot be imported.
+    """
+    if isinstance(name, Backend):
+        return name
+    if name in _INSTANCES:
+        return _INSTANCES[name]
+    if name in _FACTORIES:
+        backend = _FACTORIES[name]()
+    elif name in _BUILTIN:
+        module_name, class_name = _BUILTIN[name]
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise AnalysisError(f"backend {name!r} is not installed", details={"backend": name}) from exc
+        backend = getattr(module, class_name)()
+    else:
+        raise AnalysisError(
+            f"unknown analytics backend {name!r}", details={"backend": name, "known": available_backends()}
+        )
+    _INSTANCES[name] = backend
+    return backend
+
+
+__all__ = [
+    "DEFAULT_BACKEND",
+    "Backend",
+    "CommunityOutput",
+    "available_backends",
+    "betweenness_error_bound",
+    "betweenness_sample_size",
+    "canonical_membership",
+    "get_backend",
+    "register_backend",
+]

@@ -1,0 +1,137 @@
+"""Influencer analytics on the graph in Neo4j: centrality written back, influencer lists, advocate pyramid.
+
+``run_centrality`` projects a graph (``social`` by default), computes the chosen centralities with a backend
+and writes them as properties (``pagerank``, ``betweenness``, ``eigenvector``, ``inDegree``, ``outDegree``,
+``harmonic``) plus ``centralityRunId`` on the projected nodes. ``run_influencers`` adds, on the social graph,
+PageRank and betweenness, 2-hop reach (``reach2``), engagement (``mentions``) and the advocate pyramid tier
+(``advocateLevel``: follower → supporter → organizer → leader, rules in :class:`PyramidRules`), and the list
+is read back ranked by :func:`list_influencers`, per platform and per community.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from graphengine.analytics.centrality import (
+    PYRAMID_TIERS,
+    PyramidRules,
+    advocate_pyramid,
+    compute_centrality,
+    two_hop_reach,
+)
+from graphengine.analytics.graph import ProjectedGraph
+from graphengine.analytics.projection import project
+from graphengine.analytics.runs import analysis_run, write_node_properties
+from graphengine.errors import AnalysisError
+from graphengine.store import Store
+
+PROPERTY_NAMES = {
+    "pagerank": "pagerank",
+    "betweenness": "betweenness",
+    "eigenvector": "eigenvector",
+    "in_degree": "inDegree",
+    "out_degree": "outDegree",
+    "harmonic": "harmonic",
+}
+LABELS = {"social": "SocialAccount", "customers": "Customer"}
+
+
+def _label(graph: ProjectedGraph) -> str:
+    if graph.name not in LABELS:
+        raise AnalysisError(f"centrality is written back for the {' and '.join(LABELS)} projections only")
+    return LABELS[graph.name]
+
+
+def run_centrality(
+    store: Store,
+    *,
+    graph: str = "social",
+    algorithms: Sequence[str] = ("pagerank",),
+    backend: str = "igraph",
+    damping: float = 0.85,
+    betweenness_samples: int | None = None,
+    seed: int = 42,
+    projected: ProjectedGraph | None = None,
+) -> dict[str, Any]:
+    """Compute centralities on a projection and write them back; returns the run summary."""
+    params = {
+        "algorithms": list(algorithms),
+        "damping": damping,
+        "betweennessSamples": betweenness_samples,
+        "seed": seed,
+    }
+    with analysis_run(store, "centrality", ",".join(algorithms), backend, graph, params) as run:
+        with run.timed("project"):
+            g = projected if projected is not None else project(store, graph)
+        label = _label(g)
+        with run.timed("compute"):
+            result = compute_centrality(
+                g, algorithms, backend=backend, damping=damping, betweenness_samples=betweenness_samples, seed=seed
+            )
+        with run.timed("write"):
+            columns = {PROPERTY_NAMES[name]: scores for name, scores in result.scores.items()}
+            write_node_properties(store, label, g.node_ids, columns, run_id=run.run_id, run_property="centralityRunId")
+        run.counts.update(nodes=g.n_nodes, edges=g.n_edges)
+        run.metrics.update({f"top_{k}": float(v.max()) if v.size else 0.0 for k, v in result.scores.items()})
+        if "betweenness" in result.summary:
+            run.metrics["betweennessErrorBound"] = float(result.summary["betweenness"].get("error_bound", 0.0) or 0.0)
+    return run.summary() | {"top": {k: [[str(n), float(s)] for n, s in result.top(k, 10)] for k in result.scores}}
+
+
+def run_influencers(
+    store: Store,
+    *,
+    backend: str = "igraph",
+    damping: float = 0.85,
+    seed: int = 42,
+    rules: PyramidRules | None = None,
+) -> dict[str, Any]:
+    """PageRank + betweenness + reach + engagement + advocate pyramid on the social graph, written back."""
+    params = {"damping": damping, "seed": seed}
+    with analysis_run(store, "influencers", "pagerank,betweenness", backend, "social", params) as run:
+        with run.timed("project"):
+            g = project(store, "social")
+        if g.n_nodes == 0:
+            raise AnalysisError("the social graph is empty: load accounts and follows first")
+        with run.timed("compute"):
+            result = compute_centrality(
+                g, ("pagerank", "betweenness", "in_degree", "out_degree"), backend=backend, damping=damping, seed=seed
+            )
+            reach = two_hop_reach(g, np.arange(g.n_nodes))
+            engagement = _engagement(store, g)
+            pyramid = advocate_pyramid(result.scores["pagerank"], engagement, rules=rules)
+        with run.timed("write"):
+            columns: dict[str, Any] = {PROPERTY_NAMES[k]: v for k, v in result.scores.items()}
+            columns.update(
+                reach2=reach,
+                mentions=engagement.astype(np.int64),
+                advocateLevel=np.asarray(PYRAMID_TIERS, dtype=object)[pyramid.tier],
+            )
+            write_node_properties(
+                store, "SocialAccount", g.node_ids, columns, run_id=run.run_id, run_property="influenceRunId"
+            )
+        run.counts.update(nodes=g.n_nodes, edges=g.n_edges, **{f"tier_{k}": int(v) for k, v in pyramid.counts.items()})
+    return run.summary() | {"pyramid": {"counts": pyramid.counts, "thresholds": pyramid.thresholds}}
+
+
+def _engagement(store: Store, g: ProjectedGraph) -> np.ndarray[Any, np.dtype[np.float64]]:
+    rows = store.query("analytics.stream_account_engagement")[0]
+    mentions = np.zeros(g.n_nodes, dtype=np.float64)
+    if rows["ids"]:
+        mentions[g.index_of(np.asarray(rows["ids"], dtype=object))] = np.asarray(rows["mentions"], dtype=np.float64)
+    return mentions
+
+
+def list_influencers(
+    store: Store, *, limit: int = 20, platform: str | None = None, community_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Accounts ranked by PageRank, with reach, community, engagement, pyramid tier and owner."""
+    return store.query(
+        "analytics.list_influencers", {"limit": limit, "platform": platform, "communityId": community_id}
+    )
+
+
+__all__ = ["list_influencers", "run_centrality", "run_influencers"]
