@@ -1,0 +1,12 @@
+// params: $limit, $platform, $communityId
+// returns: ranked accounts with score, reach, community, engagement and owner (null filters = all)
+MATCH (a:SocialAccount)
+WHERE a.pagerank IS NOT NULL
+  AND ($platform IS NULL OR a.platform = $platform)
+  AND ($communityId IS NULL OR a.communityId = $communityId)
+OPTIONAL MATCH (c:Customer)-[:OWNS]->(a)
+RETURN a.accountId AS accountId, a.handle AS handle, a.platform AS platform, a.pagerank AS score,
+       a.betweenness AS betweenness, a.inDegree AS followers, a.reach2 AS reach2, a.communityId AS communityId,
+       a.mentions AS mentions, a.advocateLevel AS advocateLevel, c.customerId AS customerId
+ORDER BY score DESC, accountId
+LIMIT $limit
