@@ -48,6 +48,9 @@ demo: neo4j-start
 	$(GE) schema apply
 	@[ -f $(DEMO_DIR)/truth.json ] || $(GE) demo generate --out $(DEMO_DIR) --customers $(DEMO_CUSTOMERS)
 	$(GE) demo load $(DEMO_DIR)
+	$(GE) analyze influencers --limit 10
+	$(GE) analyze communities --graph social --algorithm leiden
+	$(GE) analyze identity
 	$(GE) neo4j status
 	@echo
 	@echo "Neo4j Browser: http://127.0.0.1:7474/browser/  (bolt://127.0.0.1:7687, user neo4j, password graphengine-dev)"

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from graphengine.commands.analyze import app as analyze_app
 from graphengine.config import Settings, get_settings
 from graphengine.errors import (
     ConfigError,
@@ -37,6 +38,7 @@ demo_app = typer.Typer(
     help="Generate and load the demo data set (planted communities, influencers, journeys).", no_args_is_help=True
 )
 app.add_typer(demo_app, name="demo")
+app.add_typer(analyze_app, name="analyze")
 
 out = Console()
 err = Console(stderr=True)

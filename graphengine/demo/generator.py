@@ -223,6 +223,17 @@ class DemoGenerator:
                         round(float(rng.uniform(0.2, 1.0)), 2),
                     ]
                 )
+        fans = rng.choice(owners, size=len(owners) // 6, replace=False)  # ordinary accounts that engage
+        for i in fans:
+            for j in rng.choice(self.spec.products, size=int(rng.integers(1, 4)), replace=False):
+                mentions.append(
+                    [
+                        f"A{i:06d}",
+                        f"P{j:05d}",
+                        _iso(rng.integers(0, self.spec.days) * 86400),
+                        round(float(rng.uniform(-0.5, 1.0)), 2),
+                    ]
+                )
         _write_csv(out / "mentions.csv", ["accountId", "productId", "at", "sentiment"], mentions)
         refs = [
             [self.cid(int(a)), self.cid(int(b))]

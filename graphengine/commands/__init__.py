@@ -1,0 +1,1 @@
+"""Sub-command groups of the ``graphengine`` CLI (registered in :mod:`graphengine.cli`)."""

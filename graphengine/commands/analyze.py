@@ -1,0 +1,175 @@
+"""``graphengine analyze …``: centrality, influencers, communities, identity resolution and their runs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from graphengine.commands._common import JsonOpt, out, print_json, print_rows, settings
+from graphengine.store import Store
+
+app = typer.Typer(help="Influencer centrality, communities and identity resolution on the graph.", no_args_is_help=True)
+
+Graph = Annotated[str, typer.Option("--graph", help="Projection: social or customers.")]
+Backend = Annotated[str, typer.Option("--backend", help="igraph (default), networkx (reference) or gds.")]
+
+
+def _summary(summary: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        print_json(summary)
+        return
+    out.print(
+        f"run [bold]{summary['runId']}[/] on {summary.get('graph')}: counts {summary.get('counts')}, "
+        f"metrics {summary.get('metrics')}, seconds {summary.get('seconds')}"
+    )
+
+
+@app.command("centrality")
+def centrality(
+    graph: Graph = "social",
+    algorithm: Annotated[
+        list[str],
+        typer.Option(
+            "--algorithm", help="pagerank, betweenness, eigenvector, in_degree, out_degree, harmonic (repeatable)."
+        ),
+    ] = ["pagerank"],  # noqa: B006
+    backend: Backend = "igraph",
+    damping: float = 0.85,
+    samples: Annotated[int | None, typer.Option(help="Sampled betweenness with this many sources.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compute centralities and write them back on the projected nodes."""
+    from graphengine.analytics.influence import run_centrality
+
+    with Store(settings()) as store:
+        summary = run_centrality(
+            store, graph=graph, algorithms=algorithm, backend=backend, damping=damping, betweenness_samples=samples
+        )
+    _summary(summary, as_json)
+
+
+@app.command("influencers")
+def influencers(
+    backend: Backend = "igraph",
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
+    platform: str | None = None,
+    community: Annotated[int | None, typer.Option("--community")] = None,
+    recompute: Annotated[bool, typer.Option(help="Recompute scores first (default) or only list.")] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """PageRank, betweenness, reach, engagement and advocate pyramid on the social graph; list the top."""
+    from graphengine.analytics.influence import list_influencers, run_influencers
+
+    with Store(settings()) as store:
+        summary = run_influencers(store, backend=backend) if recompute else {}
+        rows = list_influencers(store, limit=limit, platform=platform, community_id=community)
+    if as_json:
+        print_json({**summary, "influencers": rows})
+        return
+    if summary:
+        _summary(summary, False)
+    print_rows(
+        rows,
+        "top influencers",
+        [
+            "accountId",
+            "handle",
+            "platform",
+            "score",
+            "followers",
+            "reach2",
+            "communityId",
+            "mentions",
+            "advocateLevel",
+            "customerId",
+        ],
+    )
+
+
+@app.command("communities")
+def communities(
+    graph: Graph = "social",
+    algorithm: Annotated[str, typer.Option(help="leiden, louvain, label_propagation or wcc.")] = "leiden",
+    resolution: float = 1.0,
+    backend: Backend = "igraph",
+    seed: int = 42,
+    as_json: JsonOpt = False,
+) -> None:
+    """Detect communities and write communityId back (social communities also go to account owners)."""
+    from graphengine.analytics.segments import list_communities, run_communities
+
+    with Store(settings()) as store:
+        summary = run_communities(
+            store, graph=graph, algorithm=algorithm, resolution=resolution, backend=backend, seed=seed
+        )
+        top = list_communities(store, limit=10) if graph == "social" else []
+    if as_json:
+        print_json(summary)
+        return
+    _summary(summary, False)
+    if top:
+        print_rows(top, "largest communities")
+
+
+@app.command("community")
+def community(community_id: int, as_json: JsonOpt = False) -> None:
+    """The profile of one community: size, influencers, products, channels, consent share."""
+    from graphengine.analytics.segments import community_profile
+
+    with Store(settings()) as store:
+        profile = community_profile(store, community_id)
+    if as_json:
+        print_json(profile)
+    else:
+        print_rows([profile], f"community {community_id}")
+
+
+@app.command("identity")
+def identity(as_json: JsonOpt = False) -> None:
+    """Resolve customers that share identifiers into Profiles (one strong, or two weak identifiers)."""
+    from graphengine.analytics.identity import run_identity_resolution
+
+    with Store(settings()) as store:
+        _summary(run_identity_resolution(store), as_json)
+
+
+@app.command("undo")
+def undo(run_id: str, as_json: JsonOpt = False) -> None:
+    """Undo an identity resolution run (its profiles go, the links it superseded come back)."""
+    from graphengine.analytics.identity import undo_resolution
+
+    with Store(settings()) as store:
+        result = undo_resolution(store, run_id)
+    print_json(result) if as_json else out.print(f"undone {run_id}: {result}")
+
+
+@app.command("explain")
+def explain(customer_a: str, customer_b: str, as_json: JsonOpt = False) -> None:
+    """Why two customers share a unified profile, or why not."""
+    from graphengine.analytics.identity import explain_pair
+
+    with Store(settings()) as store:
+        result = explain_pair(store, customer_a, customer_b)
+    print_json(result) if as_json else out.print(result["explanation"])
+
+
+@app.command("runs")
+def runs(
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    kind: Annotated[str | None, typer.Option(help="centrality, influencers, communities, identity…")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List analysis runs, newest first."""
+    from graphengine.analytics.runs import list_runs
+
+    with Store(settings()) as store:
+        rows = list_runs(store, limit=limit, kind=kind)
+    if as_json:
+        print_json(rows)
+    else:
+        print_rows(
+            rows,
+            "analysis runs",
+            ["runId", "kind", "algorithm", "backend", "graph", "status", "counts", "metrics", "startedAt"],
+        )
