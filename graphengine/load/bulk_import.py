@@ -73,24 +73,25 @@ class GraphBuffer:
         return self.rels[key][2]
 
 
+def _link_identifier(g: GraphBuffer, customer_id: str, ident: Params, source: str) -> None:
+    """As the HAS_IDENTIFIER part of load.merge_customers / load.merge_identifiers: the first time is kept."""
+    g.merge_node("Identifier", ident["idKey"], {"kind": ident["kind"]})
+    rel = g.merge_rel("HAS_IDENTIFIER", ("Customer", customer_id), ("Identifier", ident["idKey"]))
+    rel.update(source=source, confidence=ident["confidence"])
+    if rel.get("at") is None:
+        rel["at"] = ident["at"]
+
+
 def _apply_customers(g: GraphBuffer, rows: list[Params], source: str) -> None:
     for row in rows:
         g.merge_node("Customer", row["customerId"], {**row["props"], "signupAt": row["signupAt"]}, source)
         for ident in row["identifiers"]:
-            g.merge_node("Identifier", ident["idKey"], {"kind": ident["kind"]})
-            rel = g.merge_rel("HAS_IDENTIFIER", ("Customer", row["customerId"]), ("Identifier", ident["idKey"]))
-            rel.update(source=source, confidence=ident["confidence"])
-            if rel.get("at") is None:
-                rel["at"] = ident["at"]
+            _link_identifier(g, row["customerId"], ident, source)
 
 
 def _apply_identifiers(g: GraphBuffer, rows: list[Params], source: str) -> None:
     for row in rows:
-        g.merge_node("Identifier", row["idKey"], {"kind": row["kind"]})
-        rel = g.merge_rel("HAS_IDENTIFIER", ("Customer", row["customerId"]), ("Identifier", row["idKey"]))
-        rel.update(source=source, confidence=row["confidence"])
-        if rel.get("at") is None:
-            rel["at"] = row["at"]
+        _link_identifier(g, row["customerId"], row, source)
 
 
 def _apply_products(g: GraphBuffer, rows: list[Params], source: str) -> None:
