@@ -12,7 +12,13 @@ from graphengine.store import Store
 app = typer.Typer(help="Influencer centrality, communities and identity resolution on the graph.", no_args_is_help=True)
 
 Graph = Annotated[str, typer.Option("--graph", help="Projection: social or customers.")]
-Backend = Annotated[str, typer.Option("--backend", help="igraph (default), networkx (reference) or gds.")]
+Backend = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        help="igraph (default; Leiden via leidenalg), igraph-c (igraph C Leiden, faster) or networkx (reference).",
+    ),
+]
 
 
 def _summary(summary: dict[str, object], as_json: bool) -> None:
