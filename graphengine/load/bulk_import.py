@@ -55,6 +55,7 @@ class GraphBuffer:
 
     nodes: dict[str, dict[str, Node]] = field(default_factory=lambda: defaultdict(dict))
     rels: dict[RelKey, tuple[str, str, Node]] = field(default_factory=dict)  # key → (start label, end label, props)
+    category_of: dict[str, str] = field(default_factory=dict)  # a product's one IN_CATEGORY target
 
     def merge_node(self, label: str, key: str, props: Params | None = None, source: str | None = None) -> Node:
         node = self.nodes[label].get(key)
@@ -100,10 +101,10 @@ def _apply_products(g: GraphBuffer, rows: list[Params], source: str) -> None:
         if row["category"] is None:
             continue
         g.merge_node("Category", row["category"])
-        for key in [
-            k for k in g.rels if k[0] == "IN_CATEGORY" and k[1] == row["productId"] and k[2] != row["category"]
-        ]:
-            del g.rels[key]
+        previous = g.category_of.get(row["productId"])
+        if previous is not None and previous != row["category"]:
+            del g.rels[("IN_CATEGORY", row["productId"], previous, "")]
+        g.category_of[row["productId"]] = row["category"]
         g.merge_rel("IN_CATEGORY", ("Product", row["productId"]), ("Category", row["category"]))["source"] = source
 
 
