@@ -48,8 +48,8 @@ demo: neo4j-start
 	$(GE) schema apply
 	@[ -f $(DEMO_DIR)/truth.json ] || $(GE) demo generate --out $(DEMO_DIR) --customers $(DEMO_CUSTOMERS)
 	$(GE) demo load $(DEMO_DIR)
-	$(GE) analyze influencers --limit 10
 	$(GE) analyze communities --graph social --algorithm leiden
+	$(GE) analyze influencers --limit 10
 	$(GE) analyze identity
 	$(GE) neo4j status
 	@echo

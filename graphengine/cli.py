@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Annotated, cast
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from graphengine.commands._common import err, out
 from graphengine.commands.analyze import app as analyze_app
 from graphengine.config import Settings, get_settings
 from graphengine.errors import (
@@ -40,8 +40,6 @@ demo_app = typer.Typer(
 app.add_typer(demo_app, name="demo")
 app.add_typer(analyze_app, name="analyze")
 
-out = Console()
-err = Console(stderr=True)
 
 EXIT_CODES: dict[type[GraphEngineError], int] = {
     ConfigError: 3,

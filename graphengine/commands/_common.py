@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -11,8 +12,9 @@ from rich.table import Table
 
 from graphengine.config import Settings, get_settings
 
-out = Console()
-err = Console(stderr=True)
+# Piped output (make, CI logs) gets 160 columns instead of rich's default 80, so tables stay readable.
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")]
 
 
