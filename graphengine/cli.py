@@ -16,6 +16,7 @@ from graphengine.commands._common import err, out
 from graphengine.commands.analyze import app as analyze_app
 from graphengine.config import Settings, get_settings
 from graphengine.errors import (
+    AnalysisError,
     ConfigError,
     GraphEngineError,
     LocalServerError,
@@ -47,6 +48,7 @@ EXIT_CODES: dict[type[GraphEngineError], int] = {
     LocalServerError: 5,
     ValidationFailed: 6,
     NotFound: 7,
+    AnalysisError: 8,
 }
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")]
