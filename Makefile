@@ -12,7 +12,7 @@ TEST_ENV := GRAPHENGINE_INSTANCE=test GRAPHENGINE_BOLT_PORT=7688 GRAPHENGINE_HTT
 
 LINT_DIRS := $(wildcard graphengine tests loaders benchmarks)
 
-.PHONY: help demo test unit lint java venv neo4j-install neo4j-start neo4j-stop clean
+.PHONY: help demo test unit lint java chromium venv neo4j-install neo4j-start neo4j-stop clean
 
 help:
 	@echo "make demo   set up everything, start Neo4j, apply the schema, load and analyse the demo"
@@ -22,6 +22,12 @@ java:
 	@command -v java >/dev/null && command -v mvn >/dev/null || { \
 	  echo "installing Java 17 and Maven from Debian"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openjdk-17-jre-headless maven >/dev/null; }
+
+# Headless Chromium for the Neo4j Browser check and the report test (Debian's package).
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  echo "installing Chromium from Debian (headless checks)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed"; exit 1; }
@@ -51,13 +57,16 @@ demo: neo4j-start
 	$(GE) analyze communities --graph social --algorithm leiden
 	$(GE) analyze influencers --limit 10
 	$(GE) analyze identity
+	$(GE) journeys sessionize
+	$(GE) journeys patterns
+	$(GE) report --out report.html
 	$(GE) neo4j status
 	@echo
 	@echo "Neo4j Browser: http://127.0.0.1:7474/browser/  (bolt://127.0.0.1:7687, user neo4j, password graphengine-dev)"
 
 # The integration fixture starts the test instance when it is not running and stops it afterwards
 # (only when it started it). pytest exit code 5 (nothing collected) counts as a failure.
-test: java venv lint
+test: java venv chromium lint
 	$(TEST_ENV) $(GE) neo4j install
 	$(TEST_ENV) $(PY) -m pytest tests -q -p no:cacheprovider; rc=$$?; \
 	  if [ $$rc = 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc

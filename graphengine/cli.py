@@ -14,6 +14,10 @@ from rich.table import Table
 
 from graphengine.commands._common import err, out
 from graphengine.commands.analyze import app as analyze_app
+from graphengine.commands.journeys import analyst_app
+from graphengine.commands.journeys import app as journeys_app
+from graphengine.commands.journeys import browser_check as browser_check_command
+from graphengine.commands.journeys import report as report_command
 from graphengine.config import Settings, get_settings
 from graphengine.errors import (
     AnalysisError,
@@ -40,6 +44,10 @@ demo_app = typer.Typer(
 )
 app.add_typer(demo_app, name="demo")
 app.add_typer(analyze_app, name="analyze")
+app.add_typer(journeys_app, name="journeys")
+app.add_typer(analyst_app, name="analyst")
+app.command("report")(report_command)
+neo4j_app.command("browser-check")(browser_check_command)
 
 
 EXIT_CODES: dict[type[GraphEngineError], int] = {

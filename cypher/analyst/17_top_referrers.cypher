@@ -1,0 +1,15 @@
+// 17 Top referrers
+// Question: Which customers referred the most new customers, and how much have the referred customers bought?
+:param limit => 20;
+
+MATCH (r:Customer)-[:REFERRED]->(n:Customer)
+WITH r, collect(DISTINCT n) AS referred
+CALL (referred) {
+  UNWIND referred AS n
+  OPTIONAL MATCH (n)-[p:PURCHASED]->(:Product)
+  RETURN sum(coalesce(p.amount, 0.0)) AS referredRevenue, count(DISTINCT CASE WHEN p IS NOT NULL THEN n END) AS buyers
+}
+RETURN r.customerId AS referrer, r.name AS name, size(referred) AS referredCustomers, buyers AS referredBuyers,
+       round(referredRevenue, 2) AS referredRevenue
+ORDER BY referredCustomers DESC, referredRevenue DESC, referrer
+LIMIT $limit;
