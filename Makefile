@@ -12,7 +12,7 @@ TEST_ENV := GRAPHENGINE_INSTANCE=test GRAPHENGINE_BOLT_PORT=7688 GRAPHENGINE_HTT
 
 LINT_DIRS := $(wildcard graphengine tests loaders benchmarks)
 
-.PHONY: help demo test unit lint java chromium venv neo4j-install neo4j-start neo4j-stop clean
+.PHONY: help demo test unit lint java chromium venv api-start api-stop stop neo4j-install neo4j-start neo4j-stop clean
 
 help:
 	@echo "make demo   set up everything, start Neo4j, apply the schema, load and analyse the demo"
@@ -61,8 +61,38 @@ demo: neo4j-start
 	$(GE) journeys patterns
 	$(GE) report --out report.html
 	$(GE) neo4j status
+	@$(MAKE) --no-print-directory api-start
 	@echo
 	@echo "Neo4j Browser: http://127.0.0.1:7474/browser/  (bolt://127.0.0.1:7687, user neo4j, password graphengine-dev)"
+	@echo "Report:        $(CURDIR)/report.html"
+	@echo "API docs:      http://127.0.0.1:8000/docs   (log .graphengine/api.log; 'make stop' stops API and Neo4j)"
+	@echo "Try:"
+	@echo "  curl -s localhost:8000/health"
+	@echo "  curl -s 'localhost:8000/customers/C000001/recommendations?limit=5&explain=true'"
+	@echo "  curl -s 'localhost:8000/products/P00001/similar?limit=5'"
+	@echo "  curl -s 'localhost:8000/influencers?limit=5'"
+	@echo "  curl -s localhost:8000/customers/C000001"
+	@echo "  curl -s -X POST localhost:8000/events -H 'X-API-Key: $(DEMO_API_KEY)' -H 'Content-Type: application/json' \\"
+	@echo "       -d '{\"purchases\":[{\"orderId\":\"web-1\",\"customerId\":\"C000001\",\"productId\":\"P00042\",\"amount\":18.16,\"at\":\"2026-04-01T10:00:00Z\"}]}'"
+	@echo "  curl -s -X DELETE localhost:8000/customers/C000042 -H 'X-API-Key: $(DEMO_API_KEY)'"
+
+DEMO_API_KEY ?= demo-key
+API_PID := .graphengine/api.pid
+
+# The API in the background (restarted if it runs), waiting until /health answers.
+api-start: venv
+	@mkdir -p .graphengine
+	@if [ -f $(API_PID) ] && kill -0 $$(cat $(API_PID)) 2>/dev/null; then kill $$(cat $(API_PID)); sleep 1; fi
+	@GRAPHENGINE_API_KEYS='["$(DEMO_API_KEY)"]' nohup $(GE) serve > .graphengine/api.log 2>&1 & echo $$! > $(API_PID)
+	@for i in $$(seq 60); do curl -sf localhost:8000/health >/dev/null && break; sleep 0.5; done; \
+	  curl -sf localhost:8000/health >/dev/null && echo "API running on http://127.0.0.1:8000 (pid $$(cat $(API_PID)))" \
+	  || { echo "the API did not start; see .graphengine/api.log"; exit 1; }
+
+api-stop:
+	@if [ -f $(API_PID) ] && kill -0 $$(cat $(API_PID)) 2>/dev/null; then kill $$(cat $(API_PID)) && echo "API stopped"; fi
+	@rm -f $(API_PID)
+
+stop: api-stop neo4j-stop
 
 # The integration fixture starts the test instance when it is not running and stops it afterwards
 # (only when it started it). pytest exit code 5 (nothing collected) counts as a failure.

@@ -18,6 +18,8 @@ from graphengine.commands.journeys import analyst_app
 from graphengine.commands.journeys import app as journeys_app
 from graphengine.commands.journeys import browser_check as browser_check_command
 from graphengine.commands.journeys import report as report_command
+from graphengine.commands.serve import recommend as recommend_command
+from graphengine.commands.serve import serve as serve_command
 from graphengine.config import Settings, get_settings
 from graphengine.errors import (
     AnalysisError,
@@ -47,6 +49,8 @@ app.add_typer(analyze_app, name="analyze")
 app.add_typer(journeys_app, name="journeys")
 app.add_typer(analyst_app, name="analyst")
 app.command("report")(report_command)
+app.command("serve")(serve_command)
+app.command("recommend")(recommend_command)
 neo4j_app.command("browser-check")(browser_check_command)
 
 

@@ -1,0 +1,63 @@
+// params: $customerId
+// returns: customers, events, identifiers, sharedIdentifiers, accounts, sharedAccounts, profiles, shrunkProfiles, renamedProfiles, relationships, linkedCustomers — GDPR erasure of one customer in one transaction
+// Removes the customer, their events, the identifiers and social accounts nobody else is linked to, and identity
+// profiles left without members; profiles that keep members lose the customer (size, and a profileId that was
+// built from the customer id is rebuilt from the first remaining member). Every relationship of a removed node goes.
+MATCH (c:Customer {customerId: $customerId})
+CALL (c) {
+  OPTIONAL MATCH (c)-[:PERFORMED]->(e:Event)
+  RETURN collect(DISTINCT e) AS performed
+}
+CALL (c) {
+  OPTIONAL MATCH (e:Event {customerId: $customerId})
+  RETURN collect(e) AS tagged
+}
+CALL (c) {
+  OPTIONAL MATCH (c)-[:HAS_IDENTIFIER]->(i:Identifier)
+  WITH DISTINCT i, EXISTS { MATCH (i)<-[:HAS_IDENTIFIER]-(o:Customer) WHERE o <> c } AS shared
+  RETURN collect(CASE WHEN NOT shared THEN i END) AS identifiers, count(CASE WHEN shared THEN i END) AS sharedIdentifiers
+}
+CALL (c) {
+  OPTIONAL MATCH (c)-[:OWNS]->(a:SocialAccount)
+  WITH DISTINCT a, EXISTS { MATCH (a)<-[:OWNS]-(o:Customer) WHERE o <> c } AS shared
+  RETURN collect(CASE WHEN NOT shared THEN a END) AS accounts, count(CASE WHEN shared THEN a END) AS sharedAccounts
+}
+CALL (c) {
+  OPTIONAL MATCH (c)-[:RESOLVED_TO]->(p:Profile)
+  WITH DISTINCT p,
+       COLLECT { MATCH (p)<-[:RESOLVED_TO]-(o:Customer) WHERE o <> c RETURN DISTINCT o.customerId AS id ORDER BY id } AS rest
+  RETURN collect(CASE WHEN size(rest) = 0 THEN p END) AS emptied,
+         collect(CASE WHEN size(rest) > 0 THEN {profile: p, rest: rest} END) AS remaining
+}
+CALL (c) {
+  RETURN COLLECT {
+    MATCH (c)-[:HAS_IDENTIFIER]->(:Identifier)<-[:HAS_IDENTIFIER]-(o:Customer)
+    WHERE o <> c
+    RETURN DISTINCT o.customerId AS id ORDER BY id
+  } AS linkedCustomers
+}
+CALL (remaining) {
+  UNWIND remaining AS kept
+  WITH kept.profile AS p, kept.rest AS rest
+  WITH p, rest, p.profileId CONTAINS $customerId AS rename
+  SET p.size = size(rest),
+      p.profileId = CASE WHEN rename THEN coalesce(p.runId, 'profile') + ':' + rest[0] ELSE p.profileId END
+  RETURN count(p) AS shrunkProfiles, count(CASE WHEN rename THEN 1 END) AS renamedProfiles
+}
+WITH c, performed, [e IN tagged WHERE NOT e IN performed] AS tagged, identifiers, sharedIdentifiers, accounts,
+     sharedAccounts, emptied, shrunkProfiles, renamedProfiles, linkedCustomers
+WITH [c] + performed + tagged + identifiers + accounts + emptied AS doomed, size(performed) + size(tagged) AS events,
+     size(identifiers) AS identifiers, sharedIdentifiers, size(accounts) AS accounts, sharedAccounts,
+     size(emptied) AS profiles, shrunkProfiles, renamedProfiles, linkedCustomers
+CALL (doomed) {
+  UNWIND doomed AS n
+  MATCH (n)-[r]-()
+  RETURN count(DISTINCT r) AS relationships
+}
+CALL (doomed) {
+  UNWIND doomed AS n
+  DETACH DELETE n
+}
+RETURN 1 AS customers, events, identifiers, sharedIdentifiers, accounts, sharedAccounts, profiles, shrunkProfiles,
+       renamedProfiles,
+       relationships, linkedCustomers

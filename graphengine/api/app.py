@@ -1,0 +1,97 @@
+"""The FastAPI application factory: ``create_app(settings)``.
+
+One :class:`~graphengine.store.Store` (one Neo4j driver and connection pool) is opened in the lifespan and
+closed at shutdown; the app starts even when Neo4j is down (requests answer 503 with ``Retry-After`` until
+it is back — the driver reconnects by itself). The endpoints are ``async`` and run the synchronous driver in
+worker threads (see :mod:`graphengine.api.deps` for why), and finished responses are cached in-process
+(:mod:`graphengine.api.cache`) until a write through the API or the TTL.
+
+A request should fail fast rather than hang when Neo4j is gone, so the API's Store retries a transaction
+for at most :attr:`ApiOptions.request_retry_s` (not the CLI's ``retry_time_s``) and gives up connecting
+after :attr:`ApiOptions.connect_timeout_s`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+import graphengine
+from graphengine.api.cache import ResponseCache
+from graphengine.api.docs import install_docs
+from graphengine.api.errors import install_error_handlers
+from graphengine.api.fastpath import CacheFirst
+from graphengine.api.routes import analytics, customers, events, health, recommendations
+from graphengine.config import Settings
+from graphengine.store import Store
+
+DESCRIPTION = (
+    "Recommendations, people you may know, influencers, communities, unified customer profiles, event "
+    "ingestion and GDPR erasure over the graphengine Neo4j graph. Reads need no key; POST /events and "
+    "DELETE /customers/{id} need an X-API-Key."
+)
+
+
+@dataclass(frozen=True)
+class ApiOptions:
+    cache_ttl_s: float = 60.0
+    cache_entries: int = 50_000
+    retry_after_s: int = 5
+    request_retry_s: float = 1.0
+    connect_timeout_s: float = 3.0
+
+
+def api_store_settings(settings: Settings, options: ApiOptions) -> Settings:
+    """The settings for the API's Store: the same server, with request-sized retry and connect budgets."""
+    return settings.model_copy(
+        update={
+            "retry_time_s": min(settings.retry_time_s, options.request_retry_s),
+            "connect_timeout_s": min(settings.connect_timeout_s, options.connect_timeout_s),
+        }
+    )
+
+
+def create_app(settings: Settings, options: ApiOptions | None = None) -> FastAPI:
+    """Build the app; nothing connects until the first request."""
+    opts = options or ApiOptions()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store(api_store_settings(settings, opts))
+        app.state.store = store
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="graphengine API",
+        version=graphengine.__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.cache = ResponseCache(ttl_s=opts.cache_ttl_s, max_entries=opts.cache_entries)
+    app.state.retry_after_s = opts.retry_after_s
+    app.state.versions = {}
+    install_error_handlers(app)
+    app.add_middleware(CacheFirst)
+    for module in (health, recommendations, customers, events, analytics):
+        app.include_router(module.router)
+    app.state.route_methods = [
+        (route.path_regex, set(route.methods or ()))
+        for module in (health, recommendations, customers, events, analytics)
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+    ]
+    install_docs(app)
+    return app
+
+
+__all__ = ["ApiOptions", "api_store_settings", "create_app"]

@@ -1,0 +1,35 @@
+"""POST /events: events and purchase lines in, through the loaders' queries; caches cleared."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from graphengine.api.deps import ApiKeyDep, CacheDep, SettingsDep, StoreDep, blocking
+from graphengine.api.ingest import write_events
+from graphengine.api.routes import error_responses
+from graphengine.api.schemas_customers import EventBatchIn, EventReceiptOut
+
+router = APIRouter(tags=["events"])
+
+
+@router.post(
+    "/events",
+    response_model=EventReceiptOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 403, 422, 503),
+)
+async def post_events(
+    batch: EventBatchIn, store: StoreDep, cache: CacheDep, settings: SettingsDep, _key: ApiKeyDep
+) -> EventReceiptOut:
+    """One or many events and/or purchase lines (up to 1,000 each). A batch naming an unknown customer,
+    channel or product is refused whole (422). The next recommendation already reflects a new purchase."""
+    receipt = await blocking(
+        write_events,
+        store,
+        batch.events,
+        batch.purchases,
+        source=batch.source,
+        salt=settings.hash_salt.get_secret_value(),
+    )
+    cleared = cache.clear()
+    return EventReceiptOut.model_validate({**receipt, "cacheEntriesCleared": cleared})

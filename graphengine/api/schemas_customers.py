@@ -1,0 +1,189 @@
+"""Request and response models of the customer resources: profile, events in, erasure receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from graphengine.api.schemas import Out
+from graphengine.model import EventIn, PurchaseIn
+
+MAX_BATCH = 1_000
+
+
+# ------------------------------------------------------------------------------------------------ profile
+class CustomerOut(Out):
+    customerId: str
+    name: str | None = None
+    country: str | None = None
+    city: str | None = None
+    segment: str | None = None
+    communityId: int | None = None
+    signupAt: str | None = None
+    sources: list[str] = Field(default_factory=list)
+
+
+class ConsentOut(Out):
+    email: bool | None = None
+    sms: bool | None = None
+    push: bool | None = None
+    phone: bool | None = None
+    post: bool | None = None
+    profiling: bool | None = None
+
+
+class ProfileMemberOut(Out):
+    customerId: str
+    confidence: float | None = None
+    rule: str | None = None
+
+
+class IdentityOut(Out):
+    profileId: str
+    runId: str | None = None
+    confidence: float | None = None
+    rule: str | None = None
+    members: list[ProfileMemberOut]
+
+
+class IdentifierKindOut(Out):
+    kind: str
+    count: int
+
+
+class AccountOut(Out):
+    accountId: str
+    platform: str | None = None
+    handle: str | None = None
+    pagerank: float | None = None
+    betweenness: float | None = None
+    reach2: int | None = None
+    advocateLevel: str | None = None
+    communityId: int | None = None
+    followers: int
+    follows: int
+
+
+class ChannelUseOut(Out):
+    channelId: str
+    kind: str | None = None
+    events: int
+    lastAt: str | None = None
+
+
+class TotalsOut(Out):
+    products: int
+    lines: int
+    amount: float
+    lastAt: str | None = None
+
+
+class PurchaseOut(Out):
+    productId: str
+    name: str | None = None
+    count: int | None = None
+    amount: float | None = None
+    lastAt: str | None = None
+
+
+class EventOut(Out):
+    eventId: str
+    type: str | None = None
+    at: str | None = None
+    channelId: str | None = None
+    productId: str | None = None
+    sessionId: str | None = None
+
+
+class CustomerProfileOut(Out):
+    """The unified profile: who, consent, identity resolution, community, influence, channels, activity."""
+
+    customer: CustomerOut
+    consent: ConsentOut
+    identity: IdentityOut | None = Field(default=None, description="the active identity profile, when resolved")
+    identifiers: list[IdentifierKindOut] = Field(description="identifier kinds (values are stored only hashed)")
+    accounts: list[AccountOut] = Field(description="owned social accounts with their influence scores")
+    channels: list[ChannelUseOut]
+    totals: TotalsOut
+    recentPurchases: list[PurchaseOut]
+    recentEvents: list[EventOut]
+
+
+def profile_out(row: dict[str, Any]) -> CustomerProfileOut:
+    return CustomerProfileOut(
+        customer=CustomerOut.model_validate({**row["customer"], "sources": row["customer"].get("sources") or []}),
+        consent=ConsentOut.model_validate(row["consent"]),
+        identity=None if row["identity"] is None else IdentityOut.model_validate(row["identity"]),
+        identifiers=[IdentifierKindOut.model_validate(x) for x in row["identifiers"]],
+        accounts=[AccountOut.model_validate(x) for x in row["accounts"]],
+        channels=[ChannelUseOut.model_validate(x) for x in row["channels"]],
+        totals=TotalsOut.model_validate(row["totals"]),
+        recentPurchases=[PurchaseOut.model_validate(x) for x in row["purchases"]],
+        recentEvents=[EventOut.model_validate(x) for x in row["events"]],
+    )
+
+
+# ------------------------------------------------------------------------------------------------ events in
+class EventBatchIn(BaseModel):
+    """Events and/or purchase lines, validated with the loaders' own records (``EventIn``, ``PurchaseIn``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(default="api", pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="provenance of the rows")
+    events: list[EventIn] = Field(default_factory=list, max_length=MAX_BATCH)
+    purchases: list[PurchaseIn] = Field(default_factory=list, max_length=MAX_BATCH)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> EventBatchIn:
+        if not self.events and not self.purchases:
+            raise ValueError("send at least one event or purchase")
+        return self
+
+
+class EventReceiptOut(Out):
+    source: str
+    events: int = Field(description="events written (merged by eventId)")
+    purchases: int = Field(description="purchase lines sent (a line already loaded is counted once)")
+    customers: list[str] = Field(description="customers whose data changed")
+    relinkedCustomers: int = Field(description="customers whose event chains were re-linked in time order")
+    cacheEntriesCleared: int
+
+
+# ------------------------------------------------------------------------------------------------ erasure
+class RemovedOut(Out):
+    customers: int
+    events: int
+    identifiers: int
+    socialAccounts: int
+    profiles: int
+    relationships: int
+
+
+class KeptOut(Out):
+    sharedIdentifiers: int = Field(description="identifiers also linked to other customers (their data too)")
+    sharedAccounts: int = Field(description="social accounts also owned by other customers")
+    shrunkProfiles: int = Field(description="identity profiles that kept other members and dropped this one")
+    renamedProfiles: int = Field(description="of those, profiles whose id was built from this customer's id")
+    linkedCustomers: list[str] = Field(description="customers sharing an identifier: possibly the same person")
+
+
+class ErasureReceiptOut(Out):
+    customerId: str
+    erasedAt: str
+    removed: RemovedOut
+    kept: KeptOut
+    cacheEntriesCleared: int
+    notes: list[str]
+
+
+__all__ = [
+    "MAX_BATCH",
+    "CustomerProfileOut",
+    "ErasureReceiptOut",
+    "EventBatchIn",
+    "EventReceiptOut",
+    "KeptOut",
+    "RemovedOut",
+    "profile_out",
+]
