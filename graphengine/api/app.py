@@ -25,7 +25,7 @@ from graphengine.api.cache import ResponseCache
 from graphengine.api.docs import install_docs
 from graphengine.api.errors import install_error_handlers
 from graphengine.api.fastpath import CacheFirst
-from graphengine.api.routes import analytics, customers, events, health, recommendations
+from graphengine.api.routes import analytics, customers, events, health, journeys, recommendations
 from graphengine.config import Settings
 from graphengine.store import Store
 
@@ -82,11 +82,11 @@ def create_app(settings: Settings, options: ApiOptions | None = None) -> FastAPI
     app.state.versions = {}
     install_error_handlers(app)
     app.add_middleware(CacheFirst)
-    for module in (health, recommendations, customers, events, analytics):
+    for module in (health, recommendations, customers, events, analytics, journeys):
         app.include_router(module.router)
     app.state.route_methods = [
         (route.path_regex, set(route.methods or ()))
-        for module in (health, recommendations, customers, events, analytics)
+        for module in (health, recommendations, customers, events, analytics, journeys)
         for route in module.router.routes
         if isinstance(route, APIRoute)
     ]

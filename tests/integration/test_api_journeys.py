@@ -1,0 +1,62 @@
+"""The journey endpoints: a customer's journey, pattern matches, attribution, channel transitions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from graphengine.config import Settings
+from graphengine.store import Store
+from tests.integration.test_api_harness import api_client, load_small_demo
+from tests.integration.test_api_read import _error, _ok
+
+
+@pytest.fixture(scope="module")
+def client(
+    session_store: Store, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[httpx.Client]:
+    truth = load_small_demo(session_store, settings, tmp_path_factory.mktemp("journeys"))
+    with api_client(settings) as client:
+        client.truth = truth  # type: ignore[attr-defined]
+        yield client
+
+
+def test_customer_journey_is_in_time_order(client: httpx.Client) -> None:
+    customer, _ = client.truth["seriousShoppers"][0]  # type: ignore[attr-defined]
+    body = _ok(client.get(f"/customers/{customer}/journey"))
+    times = [e["at"] for e in body["events"]]
+    assert times == sorted(times) and body["returned"] == len(body["events"]) > 0
+    assert body["customer"]["customerId"] == customer
+    _error(client.get("/customers/nobody-at-all/journey"), 404, "not_found")
+
+
+def test_planted_serious_shoppers_are_matched(client: httpx.Client) -> None:
+    planted = {c for c, _ in client.truth["seriousShoppers"]}  # type: ignore[attr-defined]
+    body = _ok(client.get("/journeys/patterns/serious_shopper_abandonment", params={"limit": 100}))
+    found = {m["customer"] for m in body["matches"]}
+    assert body["total"] >= len(planted) * 0.9 and len(found & planted) >= min(len(planted), 100) * 0.9
+    assert client.get("/journeys/patterns/no_such_pattern").status_code == 422
+    future = _ok(client.get("/journeys/patterns/cart_abandonment", params={"since": "2099-01-01T00:00:00Z"}))
+    assert future["total"] == 0
+
+
+def test_attribution_models_add_up(client: httpx.Client) -> None:
+    body = _ok(client.get("/attribution"))
+    assert body["convertingPaths"] > 0 and body["channels"]
+    models: dict[str, Any] = body["models"]
+    assert {"first_touch", "last_touch", "linear"} <= set(models)
+    one = _ok(client.get("/attribution", params={"model": "linear"}))
+    assert list(one["models"]) == ["linear"]
+    assert client.get("/attribution", params={"model": "astrology"}).status_code == 422
+
+
+def test_channel_transitions_matrix(client: httpx.Client) -> None:
+    body = _ok(client.get("/channels/transitions"))
+    n = len(body["channels"])
+    assert n >= 2 and len(body["counts"]) == n and all(len(row) == n for row in body["probabilities"])
+    for row in body["probabilities"]:
+        assert sum(row) == pytest.approx(1.0, abs=1e-5) or sum(row) == 0
+    assert sum(t["count"] for t in body["transitions"]) == body["total"]
