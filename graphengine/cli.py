@@ -14,6 +14,7 @@ from rich.table import Table
 
 from graphengine.commands._common import err, out
 from graphengine.commands.analyze import app as analyze_app
+from graphengine.commands.evaluate import app as evaluate_app
 from graphengine.commands.journeys import analyst_app
 from graphengine.commands.journeys import app as journeys_app
 from graphengine.commands.journeys import browser_check as browser_check_command
@@ -48,6 +49,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(analyze_app, name="analyze")
 app.add_typer(journeys_app, name="journeys")
 app.add_typer(analyst_app, name="analyst")
+app.add_typer(evaluate_app, name="evaluate")
 app.command("report")(report_command)
 app.command("serve")(serve_command)
 app.command("recommend")(recommend_command)
