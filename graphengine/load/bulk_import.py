@@ -174,6 +174,19 @@ def _apply_events(g: GraphBuffer, rows: list[Params], source: str) -> None:
             "channelId": row["channelId"],
             "productId": row["productId"],
         }
+        previous = g.nodes["Event"].get(row["eventId"])
+        if previous is not None:  # a re-loaded event keeps only the links its row names, as load.merge_events does
+            stale = [
+                k
+                for k in (
+                    ("PERFORMED", previous["customerId"], row["eventId"], ""),
+                    ("VIA", row["eventId"], previous["channelId"], ""),
+                    ("ABOUT", row["eventId"], previous.get("productId") or "", ""),
+                )
+                if k in g.rels
+            ]
+            for key in stale:
+                del g.rels[key]
         g.merge_node("Event", row["eventId"], {**row["props"], **ids}, source)
         g.merge_rel("PERFORMED", ("Customer", row["customerId"]), ("Event", row["eventId"]))
         g.merge_rel("VIA", ("Event", row["eventId"]), ("Channel", row["channelId"]))

@@ -112,6 +112,7 @@ class OnlineSink:
         self.store = store
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphengine-writer")
         self._in_flight: Future[list[dict[str, Any]]] | None = None
+        self.moved: set[str] = set()  # customers that events were taken from (their chains are relinked too)
 
     def begin(self, kind: Kind, options: LoadOptions) -> None:
         self.store.write("load.merge_source", {"source": options.source, "party": options.party, "kind": kind.name})
@@ -129,12 +130,14 @@ class OnlineSink:
     def flush(self) -> None:
         if self._in_flight is not None:
             future, self._in_flight = self._in_flight, None
-            future.result()
+            rows = future.result()
+            if rows and "moved" in rows[0]:
+                self.moved.update(rows[0]["moved"])
 
     def finish(self, kind: Kind, customer_ids: set[str]) -> None:
         """Events: chain every touched customer's events in time order (late events fall into place)."""
         self.flush()
-        ids = sorted(customer_ids)
+        ids = sorted(customer_ids | self.moved)
         for start in range(0, len(ids), 2_000):
             self.store.write("load.relink_event_chains", {"customerIds": ids[start : start + 2_000]})
 

@@ -200,5 +200,9 @@ def test_docs_work_offline_and_openapi_lists_every_endpoint(client: httpx.Client
         "/communities/{community_id}",
         "/customers/{customer_id}",
         "/events",
+        "/customers/{customer_id}/journey",
+        "/journeys/patterns/{name}",
+        "/attribution",
+        "/channels/transitions",
     }
     assert "APIKeyHeader" in spec["components"]["securitySchemes"]

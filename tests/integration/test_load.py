@@ -295,3 +295,28 @@ def test_social_graph_kinds(base_graph: Store, settings: Settings, tmp_path: Pat
         "WHERE a.customerId < b.customerId RETURN a.customerId AS a, b.customerId AS b"
     )
     assert shared == [{"a": "c1", "b": "c3"}]
+
+
+def test_an_event_reloaded_under_another_customer_moves(base_graph: Store, settings: Settings, tmp_path: Path) -> None:
+    events = [
+        {"eventId": "m1", "customerId": "c1", "type": "visit", "at": "2026-03-01T10:00:00Z", "channelId": "web"},
+        {
+            "eventId": "m2",
+            "customerId": "c1",
+            "type": "view",
+            "at": "2026-03-01T10:01:00Z",
+            "channelId": "web",
+            "productId": "p1",
+        },
+        {"eventId": "m3", "customerId": "c1", "type": "visit", "at": "2026-03-01T10:02:00Z", "channelId": "web"},
+    ]
+    _load(base_graph, settings, "events", write_jsonl(tmp_path / "a.jsonl", events), tmp_path)
+    corrected = [{**events[1], "customerId": "c2", "channelId": "store", "productId": "p2"}]
+    _load(base_graph, settings, "events", write_jsonl(tmp_path / "b.jsonl", corrected), tmp_path)
+    links = base_graph.run_text(
+        "MATCH (e:Event {eventId: 'm2'}) RETURN [(c)-[:PERFORMED]->(e) | c.customerId] AS who, "
+        "[(e)-[:VIA]->(ch) | ch.channelId] AS via, [(e)-[:ABOUT]->(p) | p.productId] AS about"
+    )
+    assert links == [{"who": ["c2"], "via": ["store"], "about": ["p2"]}]
+    chain = base_graph.run_text("MATCH (a:Event {eventId: 'm1'})-[:NEXT]->(b) RETURN b.eventId AS next")
+    assert chain == [{"next": "m3"}], "the old customer's chain closes the gap"
