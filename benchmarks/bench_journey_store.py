@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from graphengine.analytics import journey_store as js
-from graphengine.analytics._event_stream import customer_ranges
+from graphengine.analytics._event_stream import customer_ranges, events_from_columns
 from graphengine.analytics.journeys import NAMED_PATTERNS, Events, match_pattern, sessionize
 from graphengine.config import Settings, get_settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
@@ -66,18 +66,7 @@ def plain_loop(store: Store) -> Events:
 
 def one_collect(store: Store) -> Events:
     """The other peer: the same columnar lists, but from one query over every event (no customer batches)."""
-    row = store.run_text(ONE_COLLECT)[0]
-    return Events.from_columns(
-        customer=np.asarray(row["customerId"], dtype=str),
-        ts=np.asarray(row["atMs"], dtype=np.float64) / 1000.0,
-        type=np.asarray(row["type"], dtype=str),
-        channel=np.asarray(row["channelId"], dtype=str),
-        event_id=np.asarray(row["eventId"], dtype=str),
-        product=np.asarray(row["productId"], dtype=str),
-        value=np.asarray(row["value"], dtype=np.float64),
-        result_count=np.asarray(row["resultCount"], dtype=np.int64),
-        session=np.asarray(row["sessionId"], dtype=str),
-    ).sorted()[0]
+    return events_from_columns(store.run_text(ONE_COLLECT)[0])
 
 
 def load(store: Store, settings: Settings, customers: int) -> float:

@@ -27,7 +27,8 @@ import scipy.sparse as sp
 
 from graphengine.analytics import datasets
 from graphengine.analytics._topk import mask_entries, top_k_dense
-from graphengine.analytics.evaluation import evaluate, evaluate_link_prediction, scorer_strategy
+from graphengine.analytics.evaluation import evaluate, scorer_strategy
+from graphengine.analytics.evaluation_runs import link_prediction_auc
 from graphengine.analytics.interactions import Interactions
 from graphengine.analytics.metrics import ranking_metrics
 from graphengine.analytics.scoring import (
@@ -166,19 +167,10 @@ def link_prediction(cache_dir: Path | None) -> dict[str, Any]:
     graphs.append(datasets.EdgeList.from_pairs("karate (networkx)", edges[:, 0], edges[:, 1]))
     out = {}
     for graph in graphs:
-        component = graph.largest_component()
         started = time.perf_counter()
-        result = evaluate_link_prediction(
-            component.sources,
-            component.targets,
-            component.n_nodes,
-            test_fraction=0.1,
-            negatives_per_positive=10,
-            repeats=10,
-            seed=SEED,
-        )
+        result = link_prediction_auc(graph, seed=SEED, repeats=10)
         result["seconds"] = round(time.perf_counter() - started, 3)
-        out[component.name] = result
+        out[result["dataset"]] = result
     return out
 
 

@@ -13,7 +13,7 @@ Missing values travel as ``''`` (text), ``NaN`` (value) and ``-1`` (result count
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -110,18 +110,22 @@ def read_events(
     n = len(parts["eventId"])
     if n == 0:
         return Events.from_columns(customer=[], ts=[], type=[])
-    ev = Events.from_columns(
-        customer=np.asarray(parts["customerId"], dtype=str),
-        ts=np.asarray(parts["atMs"], dtype=np.float64) / 1000.0,
-        type=np.asarray(parts["type"], dtype=str),
-        channel=np.asarray(parts["channelId"], dtype=str),
-        event_id=np.asarray(parts["eventId"], dtype=str),
-        product=np.asarray(parts["productId"], dtype=str),
-        value=np.asarray(parts["value"], dtype=np.float64),
-        result_count=np.asarray(parts["resultCount"], dtype=np.int64),
-        session=np.asarray(parts["sessionId"], dtype=str),
-    )
-    return ev.sorted()[0]
+    return events_from_columns(parts)
 
 
-__all__ = ["as_datetime", "customer_ranges", "iso", "read_events"]
+def events_from_columns(columns: Mapping[str, Sequence[Any]]) -> Events:
+    """The :class:`Events` table (canonical order) from the aligned lists of ``journeys.stream_events``."""
+    return Events.from_columns(
+        customer=np.asarray(columns["customerId"], dtype=str),
+        ts=np.asarray(columns["atMs"], dtype=np.float64) / 1000.0,
+        type=np.asarray(columns["type"], dtype=str),
+        channel=np.asarray(columns["channelId"], dtype=str),
+        event_id=np.asarray(columns["eventId"], dtype=str),
+        product=np.asarray(columns["productId"], dtype=str),
+        value=np.asarray(columns["value"], dtype=np.float64),
+        result_count=np.asarray(columns["resultCount"], dtype=np.int64),
+        session=np.asarray(columns["sessionId"], dtype=str),
+    ).sorted()[0]
+
+
+__all__ = ["as_datetime", "customer_ranges", "events_from_columns", "iso", "read_events"]
