@@ -87,12 +87,13 @@ def _local() -> LocalNeo4j:
 def neo4j_install(
     force: Annotated[bool, typer.Option(help="Reinstall even when up to date.")] = False,
 ) -> None:
-    """Assemble Neo4j Community, APOC and Neo4j Browser from Maven Central into the project home."""
+    """Assemble Neo4j Community, APOC, Graph Data Science and Neo4j Browser from Maven Central."""
     local = _local()
     started = time.monotonic()
     info = local.install(force=force)
     out.print(
-        f"Neo4j {info.get('neo4j', '?')} (APOC {info.get('apoc', '?')}, Browser {info.get('browser', '?')}) "
+        f"Neo4j {info.get('neo4j', '?')} (APOC {info.get('apoc', '?')}, GDS {info.get('gds', '?')}, "
+        f"Browser {info.get('browser', '?')}) "
         f"installed in {local.server_dir} [{time.monotonic() - started:.1f}s]"
     )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from graphengine.analytics.backends import get_backend
 from graphengine.analytics.centrality import (
     PYRAMID_TIERS,
     PyramidRules,
@@ -69,7 +70,12 @@ def run_centrality(
         label = _label(g)
         with run.timed("compute"):
             result = compute_centrality(
-                g, algorithms, backend=backend, damping=damping, betweenness_samples=betweenness_samples, seed=seed
+                g,
+                algorithms,
+                backend=get_backend(backend, store=store),
+                damping=damping,
+                betweenness_samples=betweenness_samples,
+                seed=seed,
             )
         with run.timed("write"):
             columns = {PROPERTY_NAMES[name]: scores for name, scores in result.scores.items()}
@@ -98,7 +104,11 @@ def run_influencers(
             raise AnalysisError("the social graph is empty: load accounts and follows first")
         with run.timed("compute"):
             result = compute_centrality(
-                g, ("pagerank", "betweenness", "in_degree", "out_degree"), backend=backend, damping=damping, seed=seed
+                g,
+                ("pagerank", "betweenness", "in_degree", "out_degree"),
+                backend=get_backend(backend, store=store),
+                damping=damping,
+                seed=seed,
             )
             reach = two_hop_reach(g, np.arange(g.n_nodes))
             engagement = _engagement(store, g)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from graphengine.analytics.backends import get_backend
 from graphengine.analytics.communities import detect_communities
 from graphengine.analytics.graph import ProjectedGraph
 from graphengine.analytics.projection import project
@@ -49,7 +50,9 @@ def run_communities(
         if g.name not in LABELS:
             raise AnalysisError(f"communities are written back for the {' and '.join(LABELS)} projections only")
         with run.timed("compute"):
-            result = detect_communities(g, algorithm, resolution=resolution, seed=seed, backend=backend)
+            result = detect_communities(
+                g, algorithm, resolution=resolution, seed=seed, backend=get_backend(backend, store=store)
+            )
             membership = _by_size(result.membership)
         with run.timed("write"):
             columns: dict[str, Any] = {"communityId": membership}

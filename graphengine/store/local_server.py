@@ -3,7 +3,7 @@
 Layout under ``settings.home`` (default ``.graphengine/``)::
 
     m2/                      project-local Maven repository (a second install is offline)
-    neo4j/lib, neo4j/plugins server, Neo4j Browser and APOC jars, shared by all instances
+    neo4j/lib, neo4j/plugins server, Neo4j Browser, APOC and GDS jars, shared by all instances
     neo4j/installed.json     what was installed, and the pom's checksum
     instances/<name>/        conf/neo4j.conf, data/, logs/, run/neo4j.pid, import/
 
@@ -136,7 +136,12 @@ class LocalNeo4j:
 
     def _versions_from_jars(self) -> dict[str, str]:
         found: dict[str, str] = {}
-        patterns = {"neo4j": "neo4j-kernel-", "apoc": "apoc-core-", "browser": "neo4j-browser-"}
+        patterns = {
+            "neo4j": "neo4j-kernel-",
+            "apoc": "apoc-core-",
+            "gds": "opengds-extension-",
+            "browser": "neo4j-browser-",
+        }
         jars = [*(self.server_dir / "lib").glob("*.jar"), *(self.server_dir / "plugins").glob("*.jar")]
         for key, prefix in patterns.items():
             for jar in jars:
@@ -170,8 +175,8 @@ class LocalNeo4j:
             f"server.memory.heap.max_size={s.heap_size}",
             f"server.memory.pagecache.size={s.pagecache_size}",
             "dbms.security.auth_enabled=true",
-            "dbms.security.procedures.unrestricted=apoc.*",
-            "dbms.security.procedures.allowlist=apoc.*",
+            "dbms.security.procedures.unrestricted=apoc.*,gds.*",
+            "dbms.security.procedures.allowlist=apoc.*,gds.*",
             "dbms.usage_report.enabled=false",
             "db.tx_log.rotation.retention_policy=1G size",
             f"server.directories.data={self.data_dir}",

@@ -35,10 +35,20 @@ def test_status_cli_reports_versions(settings: Settings, session_store: Store) -
     assert status["running"] is True
     assert status["versions"]["neo4j"] == status["installed"]["neo4j"]
     assert status["versions"]["apoc"] == status["installed"]["apoc"]
+    assert status["versions"]["gds"] == status["installed"]["gds"]
 
 
 def test_apoc_answers(session_store: Store) -> None:
     assert session_store.query("store.get_apoc_version")[0]["version"].startswith("5.26.")
+
+
+def test_gds_answers_and_its_procedures_are_registered(session_store: Store) -> None:
+    assert session_store.query("store.get_gds_version")[0]["version"].startswith("2.13.")
+    names = {
+        row["name"]
+        for row in session_store.run_text("SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'gds.' RETURN name")
+    }
+    assert {"gds.pageRank.stream", "gds.leiden.stream", "gds.betweenness.stream", "gds.wcc.stream"} <= names
 
 
 def test_neo4j_browser_is_served(settings: Settings, session_store: Store) -> None:
@@ -51,4 +61,7 @@ def test_neo4j_browser_is_served(settings: Settings, session_store: Store) -> No
 
 
 def test_logs_are_readable(settings: Settings, session_store: Store) -> None:
-    assert "Started." in LocalNeo4j(settings).logs(500)
+    # GDS logs a start and finish line per algorithm call, so the start-up line is looked for in the whole log
+    log = LocalNeo4j(settings).logs(1_000_000)
+    assert "Started." in log
+    assert len(LocalNeo4j(settings).logs(3).splitlines()) == 3

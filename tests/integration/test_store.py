@@ -30,11 +30,12 @@ def test_round_trip_through_parameters(store: Store, value: object) -> None:
         assert got == value
 
 
-def test_versions_report_neo4j_526_community_and_apoc(store: Store) -> None:
+def test_versions_report_neo4j_526_community_apoc_and_gds(store: Store) -> None:
     versions = store.versions()
     assert versions["neo4j"].startswith("5.26.")
     assert versions["edition"] == "community"
     assert versions["apoc"].startswith("5.26.")
+    assert versions["gds"].startswith("2.13.")
 
 
 def test_clear_empties_the_graph_in_batches(store: Store) -> None:

@@ -25,7 +25,7 @@ def test_config_uses_5x_keys_and_loopback_only(tmp_path: Path) -> None:
     assert settings["server.default_listen_address"] == "127.0.0.1"
     assert settings["server.memory.heap.max_size"] == "3g"
     assert settings["server.memory.pagecache.size"] == "768m"
-    assert settings["dbms.security.procedures.unrestricted"] == "apoc.*"
+    assert settings["dbms.security.procedures.unrestricted"] == "apoc.*,gds.*"
     assert settings["dbms.security.auth_enabled"] == "true"
     assert not any(key.startswith("dbms.connector") for key in settings), "4.x keys are not accepted by 5.x"
     assert Path(settings["server.directories.data"]).is_relative_to(tmp_path)

@@ -1,13 +1,15 @@
 """Analytics backends behind one interface (:class:`Backend`), looked up by name with :func:`get_backend`.
 
-``igraph`` is the default; ``networkx`` is the reference. Backend modules are imported on first use, so
-asking for igraph never imports networkx. A GDS backend registers itself here with :func:`register_backend`.
+``igraph`` is the default; ``networkx`` is the reference; ``gds`` runs inside Neo4j (Graph Data Science) and
+so needs the :class:`~graphengine.store.Store` it runs in: ``get_backend("gds", store=store)``. Backend
+modules are imported on first use, so asking for igraph never imports networkx.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from graphengine.analytics.backends.base import (
     Backend,
@@ -17,6 +19,9 @@ from graphengine.analytics.backends.base import (
     canonical_membership,
 )
 from graphengine.errors import AnalysisError
+
+if TYPE_CHECKING:
+    from graphengine.store import Store
 
 DEFAULT_BACKEND = "igraph"
 
@@ -36,16 +41,23 @@ def register_backend(name: str, factory: Callable[[], Backend]) -> None:
 
 def available_backends() -> list[str]:
     """Names :func:`get_backend` accepts, sorted."""
-    return sorted({*_BUILTIN, *_FACTORIES, "igraph-c"})
+    return sorted({*_BUILTIN, *_FACTORIES, "igraph-c", "gds"})
 
 
-def get_backend(name: str | Backend = DEFAULT_BACKEND) -> Backend:
+def get_backend(name: str | Backend = DEFAULT_BACKEND, *, store: Store | None = None) -> Backend:
     """The backend called ``name`` (one shared instance per name); a :class:`Backend` is passed through.
 
+    ``gds`` is built on ``store`` each time (it needs the server, which must have the GDS plugin).
     Raises :class:`AnalysisError` for an unknown name or a backend whose library cannot be imported.
     """
     if isinstance(name, Backend):
         return name
+    if name == "gds":
+        if store is None:
+            raise AnalysisError("backend 'gds' runs in Neo4j and needs a store", details={"backend": name})
+        from graphengine.analytics.backends.gds_backend import GdsBackend
+
+        return GdsBackend(store)
     if name in _INSTANCES:
         return _INSTANCES[name]
     if name in _FACTORIES:
