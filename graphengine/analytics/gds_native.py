@@ -26,10 +26,14 @@ def run_native_pipeline(
     seed: int = 1,
     betweenness_samples: int | None = None,
     concurrency: int | None = None,
+    max_iterations: int = 100,
+    tolerance: float = 1e-9,
 ) -> dict[str, Any]:
     """Project SocialAccount/FOLLOWS natively, write PageRank and Leiden, optionally sample betweenness.
 
-    Returns the wall-clock seconds per step (as seen from the client) with GDS's counts and modularity.
+    PageRank iterates to ``tolerance`` (at most ``max_iterations``) like the other backends converge, rather
+    than stopping at GDS's default of 20 iterations. Returns the wall-clock seconds per step (as seen from
+    the client) with GDS's counts and modularity.
     """
     threads = concurrency or default_concurrency()
     graph = f"graphengine-native-{uuid.uuid4().hex[:8]}"
@@ -44,6 +48,8 @@ def run_native_pipeline(
             "writeProperty": pagerank_property,
             "relationshipTypes": ["FOLLOWS"],
             "dampingFactor": damping,
+            "maxIterations": max_iterations,
+            "tolerance": tolerance,
             "concurrency": threads,
             "writeConcurrency": threads,
             "logProgress": False,

@@ -12,7 +12,8 @@ Where GDS differs and how it is bridged:
 
 * **Sampled betweenness**: GDS draws its own pivots (``samplingSize``, ``samplingSeed``) and does not scale
   the sum; the number of pivots is the same as the other backends', the pivots themselves are not, and the
-  base class applies the same ``n/k`` scaling, so the estimator and its error bound are the same.
+  base class applies the same ``n/k`` scaling, so the estimator and its error bound are the same. Sampled
+  runs use one thread: GDS draws pivots per thread, and one thread keeps a seed to one answer.
 * **Weighted eigenvector** is refused: GDS scales every node's out-weights to sum 1 first, which is another
   measure. Unweighted eigenvector centrality is the same as elsewhere.
 * **Harmonic closeness**: GDS divides by ``n - 1`` already (multiplied back here; the base class normalises).
@@ -134,7 +135,12 @@ class GdsBackend(Backend):
         extra: dict[str, Any] = {}
         if sources is not None:
             # the pivots' own positions seed GDS's draw, so one seed gives one answer
-            extra = {"samplingSize": int(sources.size), "samplingSeed": int(sources.sum() % (2**31))}
+            # GDS draws the pivots per thread, so one thread keeps one seed to one answer
+            extra = {
+                "samplingSize": int(sources.size),
+                "samplingSeed": int(sources.sum() % (2**31)),
+                "concurrency": 1,
+            }
         config = self._config(weighted, **extra)
         return self._stream("gds.stream_betweenness", graph, config, weighted=weighted).astype(np.float64)
 
