@@ -33,7 +33,7 @@ def run_native_pipeline(
 
     PageRank iterates to ``tolerance`` (at most ``max_iterations``) like the other backends converge, rather
     than stopping at GDS's default of 20 iterations. Returns the wall-clock seconds per step (as seen from
-    the client) with GDS's counts and modularity.
+    the client) with GDS's counts and modularity, and the heap its in-memory graph took (``graph_bytes``).
     """
     threads = concurrency or default_concurrency()
     graph = f"graphengine-native-{uuid.uuid4().hex[:8]}"
@@ -43,6 +43,7 @@ def run_native_pipeline(
     out["projection"] = time.perf_counter() - started
     out["nodes"], out["edges"] = projected["nodes"], projected["relationships"]
     try:
+        out["graph_bytes"] = store.query("gds.get_graph_size", {"graph": graph})[0]["bytes"]
         step = time.perf_counter()
         config = {
             "writeProperty": pagerank_property,

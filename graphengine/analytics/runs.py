@@ -6,6 +6,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,18 +110,37 @@ def write_node_properties(
     run_id: str,
     run_property: str,
     batch_size: int = 10_000,
+    workers: int = 2,
 ) -> int:
-    """Set ``columns`` (name → array aligned with ``ids``) and ``run_property = run_id`` on nodes of ``label``."""
+    """Set ``columns`` (name → array aligned with ``ids``) and ``run_property = run_id`` on nodes of ``label``.
+
+    Each batch sends the keys and one list per column (no map per row), and ``workers`` batches are written
+    at once: the nodes of two batches never overlap, so concurrent transactions do not wait on each other.
+    Returns the number of nodes written (keys that match no node are skipped, as before).
+    """
     if label not in WRITE_QUERIES:
         raise AnalysisError(f"cannot write results to {label!r}; one of {', '.join(WRITE_QUERIES)}")
     names = list(columns)
-    values = [list(_plain(columns[name])) for name in names]
-    keys = list(_plain(ids))
-    rows = [
-        {"id": key, "props": {run_property: run_id, **{n: v[i] for n, v in zip(names, values, strict=True)}}}
-        for i, key in enumerate(keys)
-    ]
-    return store.write_batches(WRITE_QUERIES[label], rows, batch_size=batch_size)
+    values = [_plain(columns[name]) for name in names]
+    keys = _plain(ids)
+    if any(len(column) != len(keys) for column in values):
+        raise AnalysisError("every column needs one value per node", details={"nodes": len(keys)})
+
+    def write(start: int) -> int:
+        params = {
+            "ids": keys[start : start + batch_size],
+            "names": names,
+            "columns": [column[start : start + batch_size] for column in values],
+            "runProperty": run_property,
+            "runId": run_id,
+        }
+        return int(store.write(WRITE_QUERIES[label], params)[0]["written"])
+
+    starts = range(0, len(keys), batch_size)
+    if workers <= 1 or len(starts) <= 1:
+        return sum(write(start) for start in starts)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return sum(pool.map(write, starts))
 
 
 def _plain(values: Any) -> list[Any]:

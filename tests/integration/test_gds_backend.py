@@ -142,6 +142,7 @@ def test_native_gds_pipeline_writes_pagerank_and_leiden(store: Store, settings: 
     assert (out["nodes"], out["edges"]) == (34, follows + 2 * follows)
     assert out["modularity"] >= 0.41 and out["communities"] >= 2
     assert out["pipeline"] > 0 and out["betweenness"] > 0
+    assert 34 * 8 < out["graph_bytes"] < 50_000_000
     rows = store.run_text("MATCH (a:SocialAccount) RETURN a.accountId AS id, a.gdsPagerank AS p, a.gdsCommunityId AS c")
     total = sum(r["p"] for r in rows)
     reference = nx.pagerank(karate, weight=None)  # the follows carry no weights
