@@ -123,19 +123,23 @@ def main() -> None:
         print(f"loaded through the import path in {time.perf_counter() - t:.1f}s")
         results = {}
         with Store(settings) as store:
-            for backend in ("igraph", "igraph-c", "gds", *(() if args.skip_networkx else ("networkx",))):
+            # one untimed pass each: page cache warm and the written properties already exist for every
+            # contestant (a production re-run overwrites them), so no one pays the first-write cost
+            pipeline(store, "igraph")
+            run_native_pipeline(store)
+            for backend in ("igraph", "igraph-leidenalg", "gds", *(() if args.skip_networkx else ("networkx",))):
                 results[backend] = pipeline(store, backend)
                 print(backend, {k: round(v, 3) for k, v in results[backend].items()}, f"peak RSS {peak_mib():.0f} MiB")
             native = run_native_pipeline(store, betweenness_samples=16)
             print("gds-native", {k: round(v, 3) for k, v in native.items()})
         key = "pipeline (projection+pagerank+communities+write)"
-        for backend in ("igraph", "igraph-c", "gds"):
+        for backend in ("igraph", "igraph-leidenalg", "gds"):
             ratio = results[backend][key] / native["pipeline"]
             print(
                 f"{key}: {backend} {results[backend][key]:.1f}s vs gds-native {native['pipeline']:.1f}s = {ratio:.2f}x"
             )
         for step, native_step in (("projection", "projection"), ("pagerank", "pagerank+write")):
-            print(f"{step}: igraph-c {results['igraph-c'][step]:.2f}s, gds-native {native[native_step]:.2f}s")
+            print(f"{step}: igraph {results['igraph'][step]:.2f}s, gds-native {native[native_step]:.2f}s")
         if "networkx" in results:
             ig, nx_ = results["igraph"], results["networkx"]
             for step in ("projection", "pagerank", "betweenness (16 sources)", "write-back"):
@@ -145,13 +149,10 @@ def main() -> None:
                 f"{'leiden vs louvain':28s} igraph {ig['leiden']:8.2f}s  networkx {nx_['louvain']:8.2f}s  "
                 f"ratio {nx_['louvain'] / ig['leiden']:6.1f}x"
             )
-            key = "pipeline (projection+pagerank+communities+write)"
-            print(f"{key}: igraph {ig[key]:.1f}s, networkx {nx_[key]:.1f}s, ratio {nx_[key] / ig[key]:.1f}x")
-            fast = results["igraph-c"]
             print(
-                f"{key}: igraph-c (C Leiden) {fast[key]:.1f}s, ratio {nx_[key] / fast[key]:.1f}x; "
+                f"{key}: igraph {ig[key]:.1f}s, networkx {nx_[key]:.1f}s, ratio {nx_[key] / ig[key]:.1f}x; "
                 f"compute only (pagerank+communities) ratio "
-                f"{(nx_['pagerank'] + nx_['louvain']) / (fast['pagerank'] + fast['leiden']):.1f}x"
+                f"{(nx_['pagerank'] + nx_['louvain']) / (ig['pagerank'] + ig['leiden']):.1f}x"
             )
     finally:
         if started:

@@ -117,7 +117,7 @@ def measure(label: str, fn: Callable[[], Any], note: str = "", *, repeat: bool =
 
 # ------------------------------------------------------------------------------------------------- the run
 def run(n_nodes: int, n_edges: int, pivots: int, nx_pivots: int, seed: int) -> dict[str, Any]:
-    ig_backend, nx_backend = get_backend("igraph"), get_backend("networkx")
+    ig_backend, nx_backend = get_backend("igraph-leidenalg"), get_backend("networkx")
     ig_fast = IgraphBackend(leiden_implementation="igraph")
     rows: dict[str, Measurement] = {}
 

@@ -71,8 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         from graphengine.analytics.datasets import load_lastfm_friends
 
         graph = load_lastfm_friends()
-        pairs = zip(graph.sources.tolist(), graph.targets.tolist(), strict=True)
-        accounts, follows = write_edge_files(((str(a), str(b)) for a, b in pairs), "lastfm", work)
+        pairs = list(zip(graph.sources.tolist(), graph.targets.tolist(), strict=True))
+        # a friendship goes both ways: two follows
+        mutual = [(str(a), str(b)) for a, b in pairs] + [(str(b), str(a)) for a, b in pairs]
+        accounts, follows = write_edge_files(mutual, "lastfm", work)
     elif args.edge_list:
         accounts, follows = write_edge_files(read_edge_list(args.edge_list), args.platform, work)
     elif args.accounts and args.follows:

@@ -104,7 +104,7 @@ def detect_communities(
     seed: int | None = None,
     backend: str | Backend = DEFAULT_BACKEND,
     weighted: bool = True,
-    n_iterations: int = 2,
+    n_iterations: int = 5,
 ) -> CommunityResult:
     """Detect communities with ``algorithm`` (one of :data:`COMMUNITY_ALGORITHMS`) on ``backend``.
 

@@ -16,7 +16,7 @@ Backend = Annotated[
     str,
     typer.Option(
         "--backend",
-        help="igraph (default; Leiden via leidenalg), igraph-c (igraph C Leiden, faster), gds (in Neo4j) or networkx.",
+        help="igraph (default, C), igraph-leidenalg (Leiden via leidenalg), gds (in Neo4j) or networkx (reference).",
     ),
 ]
 

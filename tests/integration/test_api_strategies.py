@@ -30,6 +30,7 @@ from graphengine.analytics.recommend import (
     recommend,
     similar_products,
 )
+from graphengine.analytics.runs import write_node_properties
 from graphengine.analytics.scoring import ItemToItem, PathScorer, UserNeighbours
 from graphengine.config import Settings
 from graphengine.errors import NotFound, ValidationFailed
@@ -190,8 +191,8 @@ def test_consent_cold_start_and_unknown_customers(tiny: Store) -> None:
 
 
 def test_popularity_global_community_and_category(tiny: Store) -> None:
-    tiny.write_batches(
-        "analytics.write_customer_scores", [{"id": c, "props": {"communityId": 7}} for c in ("u", "a", "c")]
+    write_node_properties(
+        tiny, "Customer", ["u", "a", "c"], {"communityId": [7, 7, 7]}, run_id="t", run_property="communityRunId"
     )
     assert [i.product_id for i in popular(tiny, limit=5)] == ["p1", "p2", "p3", "p5", "p4"]
     community = popular(tiny, community_id=7, exclude=frozenset({"p1", "p2"}), limit=5)

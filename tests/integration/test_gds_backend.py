@@ -151,3 +151,25 @@ def test_native_gds_pipeline_writes_pagerank_and_leiden(store: Store, settings: 
     assert len({r["c"] for r in rows}) == out["communities"]
     assert store.run_text("MATCH (a:SocialAccount) WHERE a.pagerank IS NOT NULL RETURN count(a) AS n")[0]["n"] == 0
     assert _in_memory_graphs(store) == []
+
+
+def test_lastfm_social_network_top_pagerank_matches_networkx_on_every_backend(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    """The Last.fm friendship network (HetRec 2011, shipped in a PyPI wheel) through the loader script."""
+    from graphengine.analytics.datasets import load_lastfm_friends
+    from tests.integration.test_loader_scripts import _script
+
+    proc = _script(settings, "social_edges.py", "--lastfm", "--source", "lastfm", "--out-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    friends = load_lastfm_friends()
+    reference = nx.Graph()
+    reference.add_nodes_from(range(friends.n_nodes))
+    reference.add_edges_from(zip(friends.sources.tolist(), friends.targets.tolist(), strict=True))
+    ranked = sorted(nx.pagerank(reference).items(), key=lambda kv: -kv[1])
+    expected = [f"lastfm:{node}" for node, _ in ranked[:10]]  # the loader namespaces keys by platform
+    read = "MATCH (a:SocialAccount) RETURN a.accountId AS id ORDER BY a.pagerank DESC LIMIT 10"
+    for backend in ("igraph", "gds", "networkx"):
+        summary = run_centrality(store, algorithms=("pagerank",), backend=backend)
+        assert summary["counts"] == {"nodes": friends.n_nodes, "edges": 2 * friends.n_edges}
+        assert [r["id"] for r in store.run_text(read)] == expected, backend

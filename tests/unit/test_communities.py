@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
+from graphengine.analytics.backends import get_backend
 from graphengine.analytics.backends.igraph_backend import IgraphBackend
 from graphengine.analytics.communities import community_sizes, detect_communities, modularity
 from graphengine.analytics.graph import ProjectedGraph
@@ -144,14 +145,16 @@ def test_bad_requests_raise_analysis_error() -> None:
 
 
 def test_igraph_c_leiden_matches_leidenalg_quality() -> None:
-    fast = IgraphBackend(leiden_implementation="igraph")
+    fast = IgraphBackend()  # the default: igraph's C Leiden
+    assert get_backend("igraph-c") is get_backend("igraph")
+    assert get_backend("igraph-leidenalg").leiden_implementation == "leidenalg"  # type: ignore[attr-defined]
     for seed in range(3):
         result = detect_communities(KARATE, "leiden", backend=fast, seed=seed, n_iterations=-1)
         assert result.modularity == pytest.approx(OPTIMUM, abs=1e-4) and result.summary["backend"] == "igraph"
     nx_graph = PLANTED["sbm-unequal"]
     graph = ProjectedGraph.from_networkx(nx_graph)
     truth = np.array([nx_graph.nodes[node]["block"] for node in graph.node_ids.tolist()])
-    reference = detect_communities(graph, "leiden", seed=1)
+    reference = detect_communities(graph, "leiden", seed=1, backend="igraph-leidenalg")
     result = detect_communities(graph, "leiden", backend=fast, seed=1)
     assert normalized_mutual_info_score(truth, result.membership) >= 0.8
     assert result.modularity == pytest.approx(reference.modularity, abs=0.01)

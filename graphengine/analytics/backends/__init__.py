@@ -1,8 +1,10 @@
 """Analytics backends behind one interface (:class:`Backend`), looked up by name with :func:`get_backend`.
 
-``igraph`` is the default; ``networkx`` is the reference; ``gds`` runs inside Neo4j (Graph Data Science) and
-so needs the :class:`~graphengine.store.Store` it runs in: ``get_backend("gds", store=store)``. Backend
-modules are imported on first use, so asking for igraph never imports networkx.
+``igraph`` is the default (Leiden in igraph's C core; ``igraph-leidenalg`` runs it through leidenalg, and
+``igraph-c`` is another name for the default); ``networkx`` is the reference; ``gds`` runs inside Neo4j
+(Graph Data Science) and so needs the :class:`~graphengine.store.Store` it runs in:
+``get_backend("gds", store=store)``. Backend modules are imported on first use, so asking for igraph never
+imports networkx.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def register_backend(name: str, factory: Callable[[], Backend]) -> None:
 
 def available_backends() -> list[str]:
     """Names :func:`get_backend` accepts, sorted."""
-    return sorted({*_BUILTIN, *_FACTORIES, "igraph-c", "gds"})
+    return sorted({*_BUILTIN, *_FACTORIES, "igraph-c", "igraph-leidenalg", "gds"})
 
 
 def get_backend(name: str | Backend = DEFAULT_BACKEND, *, store: Store | None = None) -> Backend:
@@ -69,10 +71,12 @@ def get_backend(name: str | Backend = DEFAULT_BACKEND, *, store: Store | None = 
         except ImportError as exc:
             raise AnalysisError(f"backend {name!r} is not installed", details={"backend": name}) from exc
         backend = getattr(module, class_name)()
-    elif name == "igraph-c":  # igraph with its own C Leiden instead of leidenalg (same objective, faster)
+    elif name == "igraph-c":  # the default igraph backend by its older name (igraph's own C Leiden)
+        backend = get_backend("igraph")
+    elif name == "igraph-leidenalg":  # igraph with Leiden through leidenalg (same objective, slower)
         from graphengine.analytics.backends.igraph_backend import IgraphBackend
 
-        backend = IgraphBackend(leiden_implementation="igraph")
+        backend = IgraphBackend(leiden_implementation="leidenalg")
     else:
         raise AnalysisError(
             f"unknown analytics backend {name!r}", details={"backend": name, "known": available_backends()}

