@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
+from graphengine.analytics.backends import Backend, get_backend
+from graphengine.analytics.graph import ProjectedGraph
 from graphengine.analytics.projection import project_identity
 from graphengine.analytics.runs import analysis_run
 from graphengine.errors import NotFound
@@ -54,8 +55,11 @@ def resolve(
     incidence: sp.csr_array,
     kinds: np.ndarray[Any, Any],
     rules: IdentityRules | None = None,
+    *,
+    backend: str | Backend = "igraph",
 ) -> Resolution:
-    """Pure resolution on a customers × identifiers incidence matrix with each identifier's kind."""
+    """Resolution on a customers × identifiers incidence matrix with each identifier's kind; the groups are
+    the connected components of the linked pairs, computed by ``backend``."""
     rules = rules or IdentityRules()
     usable = np.asarray(incidence.sum(axis=0)).ravel() <= rules.max_shared
     strong = usable & np.isin(kinds, list(STRONG_IDENTIFIERS))
@@ -74,8 +78,8 @@ def resolve(
     if not best:
         return Resolution([], {}, 0)
     rows, cols = np.array([k[0] for k in best]), np.array([k[1] for k in best])
-    graph = sp.coo_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    _, label = connected_components(graph, directed=False)
+    links = ProjectedGraph(np.arange(n), rows, cols, None, False, "identity-links")
+    label = get_backend(backend).weakly_connected_components(links).membership
     members: dict[str, dict[str, Any]] = {}
     for (i, j), (conf, rule) in best.items():
         shared_kinds = sorted(set(kinds[_shared_columns(b, i, j)].tolist()))
@@ -96,10 +100,12 @@ def _shared_columns(b: sp.csc_array, i: int, j: int) -> np.ndarray[Any, Any]:
     return np.intersect1d(a_cols, b_cols)
 
 
-def run_identity_resolution(store: Store, *, rules: IdentityRules | None = None) -> dict[str, Any]:
+def run_identity_resolution(
+    store: Store, *, rules: IdentityRules | None = None, backend: str = "igraph"
+) -> dict[str, Any]:
     """Resolve identities over the graph, write Profiles and supersede the previous run's links."""
     rules = rules or IdentityRules()
-    with analysis_run(store, "identity", "shared-identifier components", "scipy", "identity", rules.__dict__) as run:
+    with analysis_run(store, "identity", "shared-identifier components", backend, "identity", rules.__dict__) as run:
         with run.timed("project"):
             graph, kinds = project_identity(store)
             n_customers = graph.n_nodes - len(kinds)
@@ -107,7 +113,9 @@ def run_identity_resolution(store: Store, *, rules: IdentityRules | None = None)
                 (np.ones(graph.n_edges), (graph.src, graph.dst - n_customers)), shape=(n_customers, len(kinds))
             )
         with run.timed("compute"):
-            result = resolve(graph.node_ids[:n_customers], incidence, kinds, rules)
+            result = resolve(
+                graph.node_ids[:n_customers], incidence, kinds, rules, backend=get_backend(backend, store=store)
+            )
         with run.timed("write"):
             store.write("identity.supersede_links", {"runId": run.run_id})
             rows = [

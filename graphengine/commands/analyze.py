@@ -132,12 +132,12 @@ def community(community_id: int, as_json: JsonOpt = False) -> None:
 
 
 @app.command("identity")
-def identity(as_json: JsonOpt = False) -> None:
+def identity(backend: Backend = "igraph", as_json: JsonOpt = False) -> None:
     """Resolve customers that share identifiers into Profiles (one strong, or two weak identifiers)."""
     from graphengine.analytics.identity import run_identity_resolution
 
     with Store(settings()) as store:
-        _summary(run_identity_resolution(store), as_json)
+        _summary(run_identity_resolution(store, backend=backend), as_json)
 
 
 @app.command("undo")

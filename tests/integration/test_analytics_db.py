@@ -163,5 +163,9 @@ def test_demo_identity_resolution_merges_duplicates_only(session_store: Store, d
     assert restored == profile_of
     undo_resolution(store, first["runId"])
     assert store.query("identity.count_active_profiles")[0] == before
+    for backend in ("gds", "networkx"):  # the components step on another backend: the same profiles
+        other = run_identity_resolution(store, backend=backend)
+        assert other["backend"] == backend and other["counts"] == first["counts"]
+        undo_resolution(store, other["runId"])
     assert json.dumps(list_runs(store, kind="identity"), default=str)
     assert np.isfinite(first["seconds"]["total"])

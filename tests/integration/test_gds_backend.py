@@ -132,6 +132,10 @@ def test_cli_backend_gds(store: Store, settings: Settings, tmp_path: Path) -> No
     assert summary["top"]["betweenness"][0][0] == "Medici" and summary["backend"] == "gds"
     proc = _cli(settings, "communities", "--algorithm", "louvain", "--backend", "gds", "--resolution", "2", "--json")
     assert proc.returncode == 8 and "resolution" in proc.stderr
+    proc = _cli(settings, "identity", "--backend", "gds", "--json")
+    assert proc.returncode == 0, proc.stderr
+    identity = json.loads(proc.stdout)
+    assert identity["backend"] == "gds" and identity["counts"]["profiles"] == 0, "no customers, no profiles"
 
 
 def test_native_gds_pipeline_writes_pagerank_and_leiden(store: Store, settings: Settings, tmp_path: Path) -> None:
