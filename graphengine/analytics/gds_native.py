@@ -44,30 +44,16 @@ def run_native_pipeline(
     out["nodes"], out["edges"] = projected["nodes"], projected["relationships"]
     try:
         out["graph_bytes"] = store.query("gds.get_graph_size", {"graph": graph})[0]["bytes"]
+        common = {"concurrency": threads, "writeConcurrency": threads, "logProgress": False}
         step = time.perf_counter()
-        config = {
-            "writeProperty": pagerank_property,
-            "relationshipTypes": ["FOLLOWS"],
-            "dampingFactor": damping,
-            "maxIterations": max_iterations,
-            "tolerance": tolerance,
-            "concurrency": threads,
-            "writeConcurrency": threads,
-            "logProgress": False,
-        }
+        config = {"writeProperty": pagerank_property, "relationshipTypes": ["FOLLOWS"], **common}
+        config |= {"dampingFactor": damping, "maxIterations": max_iterations, "tolerance": tolerance}
         pagerank = store.write("gds.write_pagerank", {"graph": graph, "config": config})[0]
         out["pagerank+write"] = time.perf_counter() - step
         out["pagerank_iterations"] = pagerank["iterations"]
         step = time.perf_counter()
-        config = {
-            "writeProperty": community_property,
-            "relationshipTypes": ["FOLLOWS_UNDIRECTED"],
-            "gamma": gamma,
-            "randomSeed": seed,
-            "concurrency": threads,
-            "writeConcurrency": threads,
-            "logProgress": False,
-        }
+        config = {"writeProperty": community_property, "relationshipTypes": ["FOLLOWS_UNDIRECTED"], **common}
+        config |= {"gamma": gamma, "randomSeed": seed}
         leiden = store.write("gds.write_leiden", {"graph": graph, "config": config})[0]
         out["leiden+write"] = time.perf_counter() - step
         out["communities"], out["modularity"] = leiden["communities"], leiden["modularity"]

@@ -74,15 +74,14 @@ class GdsBackend(Backend):
 
     # ----------------------------------------------------------------------------------------- plumbing
     @contextmanager
-    def _projected(self, graph: ProjectedGraph, weighted: bool, *, reverse: bool = False) -> Iterator[str]:
-        """The in-memory GDS graph of ``graph`` (edges reversed when ``reverse``), dropped on exit."""
+    def _projected(self, graph: ProjectedGraph, weighted: bool) -> Iterator[str]:
+        """The in-memory GDS graph of ``graph``, dropped on exit."""
         name = f"graphengine-{os.getpid()}-{next(_COUNTER)}-{uuid.uuid4().hex[:8]}"
-        src, dst = (graph.dst, graph.src) if reverse else (graph.src, graph.dst)
         params = {
             "graph": name,
             "n": graph.n_nodes,
-            "src": src.tolist(),
-            "dst": dst.tolist(),
+            "src": graph.src.tolist(),
+            "dst": graph.dst.tolist(),
             "weight": graph.edge_weights().tolist() if weighted else None,
             "undirected": not graph.directed,
         }
@@ -105,12 +104,11 @@ class GdsBackend(Backend):
         config: dict[str, Any],
         *,
         weighted: bool = False,
-        reverse: bool = False,
         column: str = "scores",
     ) -> NDArray[Any]:
         """Run one ``gds.*.stream`` query on ``graph`` and return ``column`` aligned with node positions."""
         try:
-            with self._projected(graph, weighted, reverse=reverse) as name:
+            with self._projected(graph, weighted) as name:
                 row = self.store.query(query, {"graph": name, "config": config})[0]
         except ClientError as exc:
             raise AnalysisError(
