@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from graphengine.analytics.graph import ProjectedGraph, estimate_memory
+from graphengine.analytics.graph import MemoryEstimate, ProjectedGraph, estimate_memory
 from graphengine.errors import AnalysisError
 from graphengine.store import Store
 
@@ -158,6 +158,25 @@ def project(store: Store, name: str) -> ProjectedGraph:
     raise AnalysisError(f"unknown projection {name!r}; one of {', '.join(PROJECTIONS)}")
 
 
+def estimate(store: Store, name: str, backend: str = "igraph", *, top_k: int = 20) -> MemoryEstimate:
+    """The memory a projection will need, from the count store, before anything is streamed.
+
+    ``customers`` and ``purchases`` are upper bounds (each customer keeps at most ``top_k`` ties, plus
+    referrals; products nobody bought are not projected).
+    """
+    counts = _one(store, "analytics.count_projection_sizes")
+    sizes = {
+        "social": (counts["accounts"], counts["follows"], False),
+        "purchases": (counts["customers"] + counts["products"], counts["purchases"], True),
+        "customers": (counts["customers"], counts["customers"] * top_k + counts["referrals"], True),
+        "identity": (counts["customers"] + counts["identifiers"], counts["identifierLinks"], False),
+    }
+    if name not in sizes:
+        raise AnalysisError(f"unknown projection {name!r}; one of {', '.join(PROJECTIONS)}")
+    n_nodes, n_edges, weighted = sizes[name]
+    return estimate_memory(n_nodes, n_edges, weighted=weighted, backend=backend)
+
+
 def describe(graph: ProjectedGraph, backend: str = "igraph") -> str:
     """One line with the projection's size and memory estimate (printed before big runs)."""
     return (
@@ -169,6 +188,7 @@ def describe(graph: ProjectedGraph, backend: str = "igraph") -> str:
 __all__ = [
     "PROJECTIONS",
     "describe",
+    "estimate",
     "project",
     "project_custom",
     "project_customers",

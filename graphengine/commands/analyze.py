@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from graphengine.commands._common import JsonOpt, out, print_json, print_rows, settings
+from graphengine.commands._common import JsonOpt, err, out, print_json, print_rows, settings
 from graphengine.store import Store
 
 app = typer.Typer(help="Influencer centrality, communities and identity resolution on the graph.", no_args_is_help=True)
@@ -19,6 +19,18 @@ Backend = Annotated[
         help="igraph (default, C), igraph-leidenalg (Leiden via leidenalg), gds (in Neo4j) or networkx (reference).",
     ),
 ]
+
+
+def _print_estimate(store: Store, graph: str, backend: str) -> None:
+    """The projection's memory estimate on stderr before it is built (stdout stays one JSON object)."""
+    from graphengine.analytics.projection import estimate
+    from graphengine.errors import AnalysisError
+
+    try:
+        line = estimate(store, graph, backend).describe()
+    except AnalysisError:
+        return  # an unknown projection or backend is reported by the run itself
+    err.print(f"{graph}: {line}", style="dim")
 
 
 def _summary(summary: dict[str, object], as_json: bool) -> None:
@@ -49,6 +61,7 @@ def centrality(
     from graphengine.analytics.influence import run_centrality
 
     with Store(settings()) as store:
+        _print_estimate(store, graph, backend)
         summary = run_centrality(
             store, graph=graph, algorithms=algorithm, backend=backend, damping=damping, betweenness_samples=samples
         )
@@ -68,6 +81,8 @@ def influencers(
     from graphengine.analytics.influence import list_influencers, run_influencers
 
     with Store(settings()) as store:
+        if recompute:
+            _print_estimate(store, "social", backend)
         summary = run_influencers(store, backend=backend) if recompute else {}
         rows = list_influencers(store, limit=limit, platform=platform, community_id=community)
     if as_json:
@@ -106,6 +121,7 @@ def communities(
     from graphengine.analytics.segments import list_communities, run_communities
 
     with Store(settings()) as store:
+        _print_estimate(store, graph, backend)
         summary = run_communities(
             store, graph=graph, algorithm=algorithm, resolution=resolution, backend=backend, seed=seed
         )

@@ -169,3 +169,18 @@ def test_demo_identity_resolution_merges_duplicates_only(session_store: Store, d
         undo_resolution(store, other["runId"])
     assert json.dumps(list_runs(store, kind="identity"), default=str)
     assert np.isfinite(first["seconds"]["total"])
+
+
+def test_memory_estimates_match_the_projections_they_precede(session_store: Store, demo_truth: dict) -> None:
+    from graphengine.analytics.projection import PROJECTIONS, estimate, project
+
+    for name in PROJECTIONS:
+        predicted = estimate(session_store, name)
+        built = project(session_store, name)
+        if name == "customers":  # an upper bound: each customer keeps at most top_k ties
+            assert predicted.n_nodes == built.n_nodes and predicted.n_edges >= built.n_edges
+        elif name == "purchases":  # an upper bound: products nobody bought are not projected
+            assert predicted.n_nodes >= built.n_nodes and predicted.n_edges == built.n_edges
+        else:
+            assert (predicted.n_nodes, predicted.n_edges) == (built.n_nodes, built.n_edges), name
+        assert predicted.total_bytes > 0 and "needs about" in predicted.describe()

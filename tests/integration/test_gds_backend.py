@@ -130,6 +130,7 @@ def test_cli_backend_gds(store: Store, settings: Settings, tmp_path: Path) -> No
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["top"]["betweenness"][0][0] == "Medici" and summary["backend"] == "gds"
+    assert "social: projection of 15 nodes and 40 edges needs about" in proc.stderr, "estimate before projecting"
     proc = _cli(settings, "communities", "--algorithm", "louvain", "--backend", "gds", "--resolution", "2", "--json")
     assert proc.returncode == 8 and "resolution" in proc.stderr
     proc = _cli(settings, "identity", "--backend", "gds", "--json")

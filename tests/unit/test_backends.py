@@ -273,3 +273,11 @@ def test_derived_views_are_idempotent_so_backend_graphs_are_reused() -> None:
     assert simple.simple() is simple and graph.simple() is simple
     undirected = graph.undirected()
     assert undirected.undirected() is undirected and undirected.simple() is undirected
+
+
+def test_memory_estimate_for_the_gds_backend_and_backend_aliases() -> None:
+    gds = estimate_memory(200_000, 1_000_000, backend="gds")
+    igraph = estimate_memory(200_000, 1_000_000)
+    assert gds.backend_bytes < igraph.backend_bytes, "GDS compresses its adjacency lists"
+    assert gds.build_peak_bytes == 100 * 1_000_000, "the edge lists travel as Python ints"
+    assert estimate_memory(10, 100, backend="igraph-leidenalg") == estimate_memory(10, 100)
