@@ -110,10 +110,13 @@ def compute_centrality(
         "total_seconds": sum(seconds.values()),
     }
     if "betweenness" in scores:
+        bounded = samples is None or impl.uniform_pivots
         summary["betweenness"] = {
-            "mode": "exact" if samples is None else "sampled",
+            "mode": "exact" if samples is None else ("sampled" if bounded else "sampled-degree-biased"),
             "samples": n if samples is None else samples,
-            "error_bound": 0.0 if samples is None else betweenness_error_bound(n, samples, delta=delta),
+            "error_bound": (
+                0.0 if samples is None else betweenness_error_bound(n, samples, delta=delta) if bounded else None
+            ),
             "delta": delta,
         }
     result = CentralityResult(graph.node_ids, scores, summary)

@@ -39,10 +39,10 @@ def run_native_pipeline(
     graph = f"graphengine-native-{uuid.uuid4().hex[:8]}"
     out: dict[str, Any] = {"concurrency": threads}
     started = time.perf_counter()
-    projected = store.query("gds.project_social_native", {"graph": graph})[0]
-    out["projection"] = time.perf_counter() - started
-    out["nodes"], out["edges"] = projected["nodes"], projected["relationships"]
     try:
+        projected = store.query("gds.project_social_native", {"graph": graph})[0]
+        out["projection"] = time.perf_counter() - started
+        out["nodes"], out["edges"] = projected["nodes"], projected["relationships"]
         out["graph_bytes"] = store.query("gds.get_graph_size", {"graph": graph})[0]["bytes"]
         common = {"concurrency": threads, "writeConcurrency": threads, "logProgress": False}
         step = time.perf_counter()

@@ -82,9 +82,11 @@ def run_centrality(
             write_node_properties(store, label, g.node_ids, columns, run_id=run.run_id, run_property="centralityRunId")
         run.counts.update(nodes=g.n_nodes, edges=g.n_edges)
         run.metrics.update({f"top_{k}": float(v.max()) if v.size else 0.0 for k, v in result.scores.items()})
-        if "betweenness" in result.summary:
-            run.metrics["betweennessErrorBound"] = float(result.summary["betweenness"].get("error_bound", 0.0) or 0.0)
-    return run.summary() | {"top": {k: [[str(n), float(s)] for n, s in result.top(k, 10)] for k in result.scores}}
+        bound = result.summary.get("betweenness", {}).get("error_bound")
+        if bound is not None:  # no bound is stated for degree-biased pivots (GDS)
+            run.metrics["betweennessErrorBound"] = float(bound)
+    top = {k: [[str(n), float(s)] for n, s in result.top(k, 10)] for k in result.scores}
+    return run.summary() | {"top": top} | {k: v for k, v in result.summary.items() if k == "betweenness"}
 
 
 def run_influencers(

@@ -64,10 +64,33 @@ def test_gds_medici_betweenness_and_sampled_estimate(session_store: Store) -> No
     lesmis = REFERENCE_GRAPHS["lesmis-weighted"]()
     truth = backend.betweenness(lesmis)
     sampled = backend.betweenness(lesmis, samples=30, seed=7)
-    assert np.abs(sampled - truth).max() <= betweenness_error_bound(lesmis.n_nodes, 30)
+    # GDS draws pivots by degree, so no bound is claimed for its estimate (igraph's uniform pivots have one)
+    summary = compute_centrality(lesmis, ["betweenness"], backend=backend, betweenness_samples=30, seed=7).summary
+    assert summary["betweenness"]["mode"] == "sampled-degree-biased"
+    assert summary["betweenness"]["error_bound"] is None
+    uniform = compute_centrality(lesmis, ["betweenness"], betweenness_samples=30, seed=7).summary["betweenness"]
+    assert uniform["mode"] == "sampled" and uniform["error_bound"] == betweenness_error_bound(lesmis.n_nodes, 30)
     again = backend.betweenness(lesmis, samples=30, seed=7)
     np.testing.assert_allclose(again, sampled, rtol=1e-12, err_msg="one seed, one set of pivots")
     assert not np.allclose(sampled, truth), "30 of 77 pivots is an estimate, not the exact figure"
+
+
+def test_gds_on_graphs_without_edges_single_nodes_and_dags(session_store: Store) -> None:
+    backend = GdsBackend(session_store)
+    isolated = ProjectedGraph.from_edges([], [], nodes=["a", "b", "c"], name="isolated")
+    result = compute_centrality(isolated, CENTRALITY_ALGORITHMS, backend=backend)
+    np.testing.assert_allclose(result.scores["pagerank"], [1 / 3] * 3)
+    for algorithm in ("betweenness", "eigenvector", "harmonic", "in_degree"):
+        assert result.scores[algorithm].tolist() == [0.0, 0.0, 0.0], algorithm
+    assert detect_communities(isolated, "wcc", backend=backend).n_communities == 3
+    lone = ProjectedGraph.from_edges([], [], nodes=["x"], name="lone")
+    assert backend.harmonic(lone, normalized=False).tolist() == [0.0], "no NaN for a lone node"
+    chain = ProjectedGraph.from_edges(["a", "b", "a"], ["b", "c", "c"], name="dag")
+    assert backend.eigenvector(chain).tolist() == [0.0, 0.0, 0.0], "no cycle carries eigenvector centrality"
+    np.testing.assert_allclose(backend.eigenvector(chain), get_backend("networkx").eigenvector(chain))
+    pair = ProjectedGraph.from_edges(["a"], ["b"], name="pair")
+    np.testing.assert_allclose(backend.pagerank(pair), get_backend("networkx").pagerank(pair), atol=1e-6)
+    assert _in_memory_graphs(session_store) == []
 
 
 def test_gds_communities_reach_the_reference_modularity(session_store: Store) -> None:

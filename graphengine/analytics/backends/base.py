@@ -97,6 +97,8 @@ class Backend(ABC):
     on :meth:`ProjectedGraph.simple` (centrality) or :meth:`ProjectedGraph.undirected` (communities)."""
 
     name: ClassVar[str]
+    #: whether sampled betweenness uses the uniform pivots it is given (and so the stated error bound holds)
+    uniform_pivots: ClassVar[bool] = True
 
     # ------------------------------------------------------------------------------------------ centrality
     def pagerank(self, graph: ProjectedGraph, *, damping: float = 0.85, weighted: bool = True) -> FloatArray:

@@ -10,10 +10,14 @@ properties as igraph and networkx.
 
 Where GDS differs and how it is bridged:
 
-* **Sampled betweenness**: GDS draws its own pivots (``samplingSize``, ``samplingSeed``) and does not scale
-  the sum; the number of pivots is the same as the other backends', the pivots themselves are not, and the
-  base class applies the same ``n/k`` scaling, so the estimator and its error bound are the same. Sampled
-  runs use one thread: GDS draws pivots per thread, and one thread keeps a seed to one answer.
+* **Sampled betweenness**: GDS draws its own pivots (``samplingSize``, ``samplingSeed``), each node with
+  probability degree / max degree, not uniformly, and does not scale the sum. The base class scales by
+  ``n/k`` as for the other backends, but the estimate is biased towards high-degree sources, so no error
+  bound is stated (``uniform_pivots = False``: the run summary says ``sampled-degree-biased`` with
+  ``error_bound`` null). Use igraph for a bounded estimate. Sampled runs use one thread: GDS draws pivots per
+  thread, and one thread keeps a seed to one answer.
+* **Eigenvector on a directed acyclic graph** is zero here as on the other backends (GDS iterates on
+  ``A + I`` and would return a non-zero, unconverged vector).
 * **Weighted eigenvector** is refused: GDS scales every node's out-weights to sum 1 first, which is another
   measure. Unweighted eigenvector centrality is the same as elsewhere.
 * **Harmonic closeness**: GDS divides by ``n - 1`` already (multiplied back here; the base class normalises).
@@ -21,6 +25,10 @@ Where GDS differs and how it is bridged:
   resolution. ``n_iterations`` of Leiden maps to nothing in GDS (it iterates to ``maxLevels``).
 * ``seed`` reaches Leiden (``randomSeed``) and the betweenness pivots; GDS Louvain and label propagation
   are deterministic for a given graph and ``concurrency=1``, which is what a seeded call uses.
+
+Each step (project, stream, drop) is its own transaction, so the backend needs one server: a single
+instance, or a ``bolt://`` URI to the cluster member that runs GDS (a ``neo4j://`` routing URI may send the
+steps to members with different graph catalogs). Any database error becomes an :class:`AnalysisError`.
 """
 
 from __future__ import annotations
@@ -33,8 +41,10 @@ from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import numpy as np
-from neo4j.exceptions import ClientError
+import scipy.sparse as sp
+from neo4j.exceptions import ClientError, Neo4jError
 from numpy.typing import NDArray
+from scipy.sparse.csgraph import connected_components
 
 from graphengine.analytics.backends.base import Backend
 from graphengine.analytics.graph import FloatArray, IntArray, ProjectedGraph
@@ -45,6 +55,13 @@ COMMUNITY_EDITION_MAX_CONCURRENCY = 4  # GDS Community caps every algorithm at f
 _COUNTER = itertools.count()
 
 
+def _is_acyclic(graph: ProjectedGraph) -> bool:
+    """A simple directed graph with no cycle: every strongly connected component is a single node."""
+    adjacency = sp.csr_array((np.ones(graph.n_edges), (graph.src, graph.dst)), shape=(graph.n_nodes,) * 2)
+    n_components, _ = connected_components(adjacency, directed=True, connection="strong")
+    return bool(n_components == graph.n_nodes)
+
+
 def default_concurrency() -> int:
     return max(1, min(os.cpu_count() or 1, COMMUNITY_EDITION_MAX_CONCURRENCY))
 
@@ -53,6 +70,7 @@ class GdsBackend(Backend):
     """GDS procedures run inside the Neo4j server that ``store`` talks to."""
 
     name: ClassVar[str] = "gds"
+    uniform_pivots: ClassVar[bool] = False
 
     def __init__(self, store: Store, *, concurrency: int | None = None, max_iterations: int = 100) -> None:
         self.store = store
@@ -85,10 +103,10 @@ class GdsBackend(Backend):
             "weight": graph.edge_weights().tolist() if weighted else None,
             "undirected": not graph.directed,
         }
-        self.store.query("gds.project_arrays", params)
         try:
+            self.store.query("gds.project_arrays", params)
             yield name
-        finally:
+        finally:  # also when the projection itself failed half-way; dropping a missing graph is a no-op
             self.store.query("gds.drop_graph", {"graph": name})
 
     def _config(self, weighted: bool, **extra: Any) -> dict[str, Any]:
@@ -110,7 +128,7 @@ class GdsBackend(Backend):
         try:
             with self._projected(graph, weighted) as name:
                 row = self.store.query(query, {"graph": name, "config": config})[0]
-        except ClientError as exc:
+        except Neo4jError as exc:  # client errors, the server's memory guard, transient errors after retries
             raise AnalysisError(
                 f"GDS failed in {query}", details={"backend": "gds", "error": str(exc.message)}
             ) from exc
@@ -149,13 +167,15 @@ class GdsBackend(Backend):
                 "weighted eigenvector of the other backends; run it unweighted or with igraph",
                 details={"backend": "gds", "algorithm": "eigenvector"},
             )
+        if graph.directed and _is_acyclic(graph):
+            return np.zeros(graph.n_nodes, dtype=np.float64)
         config = self._config(weighted, maxIterations=max(self.max_iterations, 1000), tolerance=1e-10)
         scores = self._stream("gds.stream_eigenvector", graph, config, weighted=weighted).astype(np.float64)
         return np.nan_to_num(scores, nan=0.0)
 
     def _harmonic(self, graph: ProjectedGraph) -> FloatArray:
         scores = self._stream("gds.stream_harmonic", graph, self._config(False)).astype(np.float64)
-        return scores * max(graph.n_nodes - 1, 1)
+        return np.nan_to_num(scores, nan=0.0) * max(graph.n_nodes - 1, 1)  # GDS gives NaN for a lone node
 
     # --------------------------------------------------------------------------------------- communities
     def _louvain(
