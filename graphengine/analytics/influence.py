@@ -86,7 +86,8 @@ def run_centrality(
         if bound is not None:  # no bound is stated for degree-biased pivots (GDS)
             run.metrics["betweennessErrorBound"] = float(bound)
     top = {k: [[str(n), float(s)] for n, s in result.top(k, 10)] for k in result.scores}
-    return run.summary() | {"top": top} | {k: v for k, v in result.summary.items() if k == "betweenness"}
+    sampling = {"betweenness": result.summary["betweenness"]} if "betweenness" in result.summary else {}
+    return run.summary() | {"top": top} | sampling
 
 
 def run_influencers(

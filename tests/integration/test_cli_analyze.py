@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
 
 from graphengine.config import Settings
 from graphengine.store import Store
+from tests.integration._cli import run_graphengine
 from tests.integration.test_analytics_db import _load_social
 
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "GRAPHENGINE_INSTANCE": settings.instance,
-        "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
-        "GRAPHENGINE_HTTP_PORT": str(settings.http_port),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "graphengine", "analyze", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    return run_graphengine(settings, "analyze", *args)
 
 
 def test_analyze_commands_print_one_json_object(store: Store, settings: Settings, tmp_path: Path) -> None:

@@ -10,20 +10,12 @@ from pathlib import Path
 
 from graphengine.config import Settings
 from graphengine.store import Store
+from tests.integration._cli import run_graphengine
 from tests.integration._files import write_csv
 
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "GRAPHENGINE_INSTANCE": settings.instance,
-        "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
-        "GRAPHENGINE_HTTP_PORT": str(settings.http_port),
-        "COLUMNS": "200",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "graphengine", *args], capture_output=True, text=True, env=env, timeout=300, check=False
-    )
+    return run_graphengine(settings, *args)
 
 
 def test_load_json_report_and_exit_codes(store: Store, settings: Settings, tmp_path: Path) -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from graphengine.analytics.evaluation_runs import evaluate_links, evaluate_recommendations
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
 from graphengine.store import Store
+from tests.integration._cli import run_graphengine
 
 BPR_CORNAC = {"precision": 0.111, "recall": 0.120, "ndcg": 0.150}  # cornac's published MovieLens-100k example
 
@@ -32,42 +30,11 @@ def test_link_prediction_auc_beats_random_on_lastfm() -> None:
 def test_evaluate_cli_on_the_loaded_graph(store: Store, settings: Settings, tmp_path: Path) -> None:
     generate_demo(tmp_path / "d", DemoSpec(customers=600, seed=9))
     load_demo(store, tmp_path / "d", salt=settings.hash_salt.get_secret_value(), out_dir=tmp_path / "o")
-    env = {
-        **os.environ,
-        "GRAPHENGINE_INSTANCE": settings.instance,
-        "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
-        "GRAPHENGINE_HTTP_PORT": str(settings.http_port),
-    }
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "graphengine",
-            "evaluate",
-            "recommend",
-            "--dataset",
-            "graph",
-            "--split",
-            "temporal",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    proc = run_graphengine(settings, "evaluate", "recommend", "--dataset", "graph", "--split", "temporal", "--json")
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert result["split"] == "temporal" and {"blend", "popularity", "random"} <= set(result["results"])
     assert result["results"]["blend"]["ndcg"] > result["results"]["random"]["ndcg"]
-    proc = subprocess.run(
-        [sys.executable, "-m", "graphengine", "evaluate", "links", "--dataset", "graph", "--json", "--repeats", "1"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    proc = run_graphengine(settings, "evaluate", "links", "--dataset", "graph", "--json", "--repeats", "1")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["auc"]["aa"] > 0.5

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from graphengine.config import PROJECT_ROOT, Settings
 from graphengine.demo import DemoSpec, generate_demo
 from graphengine.store import Store
+from tests.integration._cli import run_python
 from tests.integration._files import write_csv
 
 
 def _script(settings: Settings, name: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "GRAPHENGINE_INSTANCE": settings.instance,
-        "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
-        "GRAPHENGINE_HTTP_PORT": str(settings.http_port),
-    }
-    return subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "loaders" / name), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
+    return run_python(settings, str(PROJECT_ROOT / "loaders" / name), *args, timeout=600)
 
 
 def _count(store: Store, query: str) -> int:

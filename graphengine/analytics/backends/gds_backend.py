@@ -150,8 +150,7 @@ class GdsBackend(Backend):
     def _betweenness(self, graph: ProjectedGraph, sources: IntArray | None, weighted: bool) -> FloatArray:
         extra: dict[str, Any] = {}
         if sources is not None:
-            # the pivots' own positions seed GDS's draw, so one seed gives one answer
-            # GDS draws the pivots per thread, so one thread keeps one seed to one answer
+            # GDS draws its own pivots: seeded from ours, on one thread, so one seed gives one answer
             extra = {
                 "samplingSize": int(sources.size),
                 "samplingSeed": int(sources.sum() % (2**31)),
