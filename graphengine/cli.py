@@ -25,6 +25,7 @@ from graphengine.config import Settings, get_settings
 from graphengine.errors import (
     AnalysisError,
     ConfigError,
+    Conflict,
     GraphEngineError,
     LocalServerError,
     NotFound,
@@ -63,6 +64,7 @@ EXIT_CODES: dict[type[GraphEngineError], int] = {
     ValidationFailed: 6,
     NotFound: 7,
     AnalysisError: 8,
+    Conflict: 9,
 }
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")]

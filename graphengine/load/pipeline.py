@@ -18,12 +18,14 @@ from typing import Any, Literal, Protocol
 from pydantic import ValidationError
 
 from graphengine.errors import StoreUnavailable
+from graphengine.load.chains import relink_event_chains
 from graphengine.load.kinds import REFERENCE_LABELS, Kind, Params, get_kind
 from graphengine.load.privacy import guard_columns
 from graphengine.load.quarantine import Quarantine, reasons_from_validation
 from graphengine.load.readers import ColumnMap, Row, detect_format, read_rows, require_columns, source_columns
 from graphengine.load.report import LoadReport
 from graphengine.model._base import InputRecord
+from graphengine.model.rules import DEFAULT_RULES, ValueRules
 from graphengine.store import Store
 
 Party = Literal["first", "second", "third"]
@@ -41,6 +43,7 @@ class LoadOptions:
     out_dir: Path = Path(".graphengine/loads")
     extra_privacy_terms: tuple[str, ...] = ()
     fmt: str | None = None
+    rules: ValueRules = DEFAULT_RULES  # how times are read and which are accepted (graphengine.model.rules)
 
 
 @dataclass
@@ -62,9 +65,13 @@ def _test_row_reason(kind: Kind, row: Row) -> str | None:
     return None
 
 
-def validate_chunk(kind: Kind, chunk: list[tuple[int, Row]], quarantine: Quarantine) -> list[_Pending]:
-    """Validate rows into records; every rejected row goes to the quarantine with its reasons."""
+def validate_chunk(
+    kind: Kind, chunk: list[tuple[int, Row]], quarantine: Quarantine, rules: ValueRules = DEFAULT_RULES
+) -> list[_Pending]:
+    """Validate rows into records under the value ``rules``; every rejected row goes to the quarantine with its
+    reasons."""
     out = []
+    context = {"rules": rules}
     for line, row in chunk:
         if "__error__" in row:
             quarantine.add(line, row, [f"row: {row['__error__']}"])
@@ -74,7 +81,7 @@ def validate_chunk(kind: Kind, chunk: list[tuple[int, Row]], quarantine: Quarant
             quarantine.add(line, row, [test_reason])
             continue
         try:
-            record = kind.model.model_validate(row)
+            record = kind.model.model_validate(row, context=context)
         except ValidationError as exc:
             quarantine.add(line, row, reasons_from_validation(exc))
             continue
@@ -112,7 +119,6 @@ class OnlineSink:
         self.store = store
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphengine-writer")
         self._in_flight: Future[list[dict[str, Any]]] | None = None
-        self.moved: set[str] = set()  # customers that events were taken from (their chains are relinked too)
 
     def begin(self, kind: Kind, options: LoadOptions) -> None:
         self.store.write("load.merge_source", {"source": options.source, "party": options.party, "kind": kind.name})
@@ -130,16 +136,13 @@ class OnlineSink:
     def flush(self) -> None:
         if self._in_flight is not None:
             future, self._in_flight = self._in_flight, None
-            rows = future.result()
-            if rows and "moved" in rows[0]:
-                self.moved.update(rows[0]["moved"])
+            future.result()
 
     def finish(self, kind: Kind, customer_ids: set[str]) -> None:
-        """Events: chain every touched customer's events in time order (late events fall into place)."""
+        """Chain every touched customer's events in time order (late events fall into place), and the chains an
+        earlier load wrote but never relinked (it was stopped or killed: those customers are marked pending)."""
         self.flush()
-        ids = sorted(customer_ids | self.moved)
-        for start in range(0, len(ids), 2_000):
-            self.store.write("load.relink_event_chains", {"customerIds": ids[start : start + 2_000]})
+        relink_event_chains(self.store, customer_ids)
 
     def close(self) -> None:
         self._writer.shutdown(wait=True)
@@ -171,14 +174,13 @@ class Loader:
             try:
                 for chunk in _batched(mapped, opts.batch_size):
                     report.rows_read += len(chunk)
-                    pending = validate_chunk(self.kind, chunk, quarantine)
+                    pending = validate_chunk(self.kind, chunk, quarantine, opts.rules)
                     pending = self._check_references(pending, quarantine, report)
                     self._write(pending, report)
                     if on_progress:
                         on_progress(len(chunk))
                 self.sink.flush()
-                if self._touched_customers:
-                    self.sink.finish(self.kind, self._touched_customers)
+                self.sink.finish(self.kind, self._touched_customers)
             except StoreUnavailable as exc:
                 exc.details.update(written_batches=report.batches - 1, hint="the load is idempotent: run it again")
                 raise
