@@ -287,6 +287,33 @@ def run_id() -> str:
     return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
+def prepare_join(orders: Path | None, lines: Path, options: LoadOptions, *, run: str) -> OrderLineJoin:
+    """Check both headers (required columns, privacy guard of the orders file), read the orders file into the
+    index (its rejected rows go to ``<out_dir>/quarantine/orders-<file>-<run>.jsonl``) and return the join."""
+    for path in (lines, orders):
+        if path is not None and not path.is_file():
+            raise ConfigError(f"source file not found: {path}")
+    summary = OrdersSummary(orders_file=str(orders) if orders else None, lines_file=str(lines))
+    join = OrderLineJoin(lines, options, None, summary)
+    _require(lines, join.header, ["orderId", "productId"])
+    if "amount" not in join.header and "unitPrice" not in join.header:
+        _require(lines, join.header, ["amount"], " (or unitPrice, to compute amount = unitPrice × quantity)")
+    summary.ignored_columns[lines.name] = _ignored(join.header, LINE_COLUMNS + ORDER_COLUMNS)
+    if orders is None:
+        return join
+    fmt = detect_format(orders)
+    orders_header = options.mapping.header(source_columns(orders, fmt))
+    guard_columns(orders_header, f"{orders.name} (source {options.source})", options.extra_privacy_terms)
+    _require(orders, orders_header, ["orderId", "customerId", "at"])
+    summary.ignored_columns[orders.name] = _ignored(orders_header, ORDER_COLUMNS)
+    quarantine_path = options.out_dir / "quarantine" / f"orders-{orders.name}-{run}.jsonl"
+    mapped = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, fmt))
+    with Quarantine(quarantine_path, orders) as quarantine:
+        join.index = OrderIndex(orders, summary).read(mapped, quarantine)
+    summary.orders_quarantine_file = str(quarantine_path) if quarantine.count else None
+    return join
+
+
 def load_orders(
     store: Store,
     orders: Path | None,
@@ -300,27 +327,8 @@ def load_orders(
 
     The report and quarantine of the lines are named after the lines file; the orders summary and the merged
     report go to ``<out_dir>/reports/orders-<lines file>-<run>.json``."""
-    for path in (lines, orders):
-        if path is not None and not path.is_file():
-            raise ConfigError(f"source file not found: {path}")
     run = run_id()
-    summary = OrdersSummary(orders_file=str(orders) if orders else None, lines_file=str(lines))
-    join = OrderLineJoin(lines, options, None, summary)
-    _require(lines, join.header, ["orderId", "productId"])
-    if "amount" not in join.header and "unitPrice" not in join.header:
-        _require(lines, join.header, ["amount"], " (or unitPrice, to compute amount = unitPrice × quantity)")
-    line_known = LINE_COLUMNS + ORDER_COLUMNS
-    summary.ignored_columns[lines.name] = _ignored(join.header, line_known)
-    if orders is not None:
-        orders_header = options.mapping.header(source_columns(orders, detect_format(orders)))
-        guard_columns(orders_header, f"{orders.name} (source {options.source})", options.extra_privacy_terms)
-        _require(orders, orders_header, ["orderId", "customerId", "at"])
-        summary.ignored_columns[orders.name] = _ignored(orders_header, ORDER_COLUMNS)
-        quarantine_path = options.out_dir / "quarantine" / f"orders-{orders.name}-{run}.jsonl"
-        mapped = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, detect_format(orders)))
-        with Quarantine(quarantine_path, orders) as quarantine:
-            join.index = OrderIndex(orders, summary).read(mapped, quarantine)
-        summary.orders_quarantine_file = str(quarantine_path) if quarantine.count else None
+    join = prepare_join(orders, lines, options, run=run)
     sink = OnlineSink(store)
     try:
         report = Loader(sink, "purchases", options, salt=salt).load(
@@ -328,11 +336,11 @@ def load_orders(
         )
     finally:
         sink.close()
-    result = OrdersLoad(report, summary)
+    result = OrdersLoad(report, join.summary)
     result.report_file = options.out_dir / "reports" / f"orders-{lines.name}-{run}.json"
     result.report_file.parent.mkdir(parents=True, exist_ok=True)
     result.report_file.write_text(json.dumps(result.to_dict(), indent=2, default=str))
     return result
 
 
-__all__ = ["OrderIn", "OrderIndex", "OrderLineJoin", "OrdersLoad", "OrdersSummary", "load_orders"]
+__all__ = ["OrderIn", "OrderIndex", "OrderLineJoin", "OrdersLoad", "OrdersSummary", "load_orders", "prepare_join"]
