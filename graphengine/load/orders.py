@@ -37,7 +37,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphengine.errors import ConfigError, ValidationFailed
-from graphengine.load.pipeline import Loader, LoadOptions, OnlineSink
+from graphengine.load.pipeline import TEST_KEY_PREFIXES, TEST_MARKER_COLUMNS, Loader, LoadOptions, OnlineSink
 from graphengine.load.privacy import guard_columns
 from graphengine.load.quarantine import Quarantine, reasons_from_validation
 from graphengine.load.readers import Row, detect_format, read_rows, source_columns
@@ -46,6 +46,7 @@ from graphengine.model._base import InputRecord, Key, OptStr, Timestamp
 from graphengine.store import Store
 
 ORDER_COLUMNS = ("orderId", "customerId", "at", "channelId")
+ORDER_KNOWN = (*ORDER_COLUMNS, *TEST_MARKER_COLUMNS)
 LINE_COLUMNS = ("orderId", "lineId", "lineNumber", "productId", "quantity", "amount", "unitPrice")
 FROM_ORDER = ("customerId", "at", "channelId")
 SAMPLE = 20  # order ids listed in the report for orders without lines
@@ -79,8 +80,12 @@ class OrdersSummary:
     orders_quarantine_file: str | None = None
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
 
+    @property
+    def balanced(self) -> bool:
+        return self.orders_read == self.orders + self.orders_duplicates + self.orders_quarantined
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "balanced": self.balanced}
 
 
 @dataclass
@@ -133,7 +138,9 @@ class OrderIndex:
         if "__error__" in row:
             reasons = [f"row: {row['__error__']}"]
         elif order_id in self.refused:
-            reasons = [self.refused[order_id]]
+            return [self.refused[order_id]]
+        elif test := _test_order(row, order_id):
+            reasons = [test]
         else:
             try:
                 order = OrderIn.model_validate(row)
@@ -141,9 +148,8 @@ class OrderIndex:
                 reasons = reasons_from_validation(exc)
             else:
                 return self._keep(line, order, row["at"], quarantine)
-        if order_id and order_id not in self.refused:
-            self.refused[order_id] = "; ".join(reasons)
-            self.orders.pop(order_id, None)
+        if order_id:
+            self._refuse(order_id, "; ".join(reasons), quarantine)
         return reasons
 
     def _keep(self, line: int, order: OrderIn, at: Any, quarantine: Quarantine) -> list[str]:
@@ -155,12 +161,16 @@ class OrderIndex:
             self.summary.orders_duplicates += 1
             return []
         reason = f"orderId: order {order.orderId!r} is given at lines {known[3]} and {line} with different values"
-        self.refused[order.orderId] = reason
-        del self.orders[order.orderId]
-        first = dict(zip(ORDER_COLUMNS, [order.orderId, *known[:3]], strict=True))
-        quarantine.add(known[3], first, [reason])  # the first row goes too: neither can be trusted
-        self.summary.orders_quarantined += 1
+        self._refuse(order.orderId, reason, quarantine)
         return [reason]
+
+    def _refuse(self, order_id: str, reason: str, quarantine: Quarantine) -> None:
+        """No line joins this order; an earlier row of it that was kept is quarantined too (neither is trusted)."""
+        self.refused[order_id] = reason
+        known = self.orders.pop(order_id, None)
+        if known is not None:
+            quarantine.add(known[3], dict(zip(ORDER_COLUMNS, [order_id, *known[:3]], strict=True)), [reason])
+            self.summary.orders_quarantined += 1
 
     def finish(self) -> None:
         """Count the orders no line referred to (the index is done with after this)."""
@@ -176,6 +186,17 @@ def _decimal(value: Any) -> Decimal:
     if not number.is_finite():
         raise InvalidOperation
     return number
+
+
+def _test_order(row: Row, order_id: str) -> str | None:
+    """The pipeline's test-row rules, applied to an order (its lines carry no marker of their own)."""
+    for column in TEST_MARKER_COLUMNS:
+        value = row.get(column)
+        if (isinstance(value, bool) and value) or str(value).strip().lower() in {"1", "true", "yes", "y"}:
+            return f"{column}: marked as a test row"
+    if order_id.lower().startswith(TEST_KEY_PREFIXES):
+        return "orderId: test row (id starts with a test prefix)"
+    return None
 
 
 def _amount(row: Row) -> tuple[float | None, str | None]:
@@ -298,14 +319,14 @@ def prepare_join(orders: Path | None, lines: Path, options: LoadOptions, *, run:
     _require(lines, join.header, ["orderId", "productId"])
     if "amount" not in join.header and "unitPrice" not in join.header:
         _require(lines, join.header, ["amount"], " (or unitPrice, to compute amount = unitPrice × quantity)")
-    summary.ignored_columns[lines.name] = _ignored(join.header, LINE_COLUMNS + ORDER_COLUMNS)
+    summary.ignored_columns[lines.name] = _ignored(join.header, LINE_COLUMNS + ORDER_KNOWN)
     if orders is None:
         return join
     fmt = detect_format(orders)
     orders_header = options.mapping.header(source_columns(orders, fmt))
     guard_columns(orders_header, f"{orders.name} (source {options.source})", options.extra_privacy_terms)
     _require(orders, orders_header, ["orderId", "customerId", "at"])
-    summary.ignored_columns[orders.name] = _ignored(orders_header, ORDER_COLUMNS)
+    summary.ignored_columns[orders.name] = _ignored(orders_header, ORDER_KNOWN)
     quarantine_path = options.out_dir / "quarantine" / f"orders-{orders.name}-{run}.jsonl"
     mapped = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, fmt))
     with Quarantine(quarantine_path, orders) as quarantine:

@@ -39,6 +39,7 @@ def _join(
     records = {p.line: p.record for p in kept}
     assert all(isinstance(r, PurchaseIn) for r in records.values())
     reasons = {r["line"]: r["reasons"] for r in read_quarantine(tmp_path / "q.jsonl")}
+    assert join.summary.balanced, join.summary  # orders read = kept + duplicates + quarantined
     return join, records, reasons  # type: ignore[return-value]
 
 
@@ -191,6 +192,25 @@ def test_an_order_given_twice_with_different_values_is_refused(tmp_path: Path) -
     assert (summary.orders_read, summary.orders, summary.orders_duplicates, summary.orders_quarantined) == (5, 2, 1, 2)
     assert summary.orders_quarantine_file is not None
     assert sorted(r["line"] for r in read_quarantine(Path(summary.orders_quarantine_file))) == [3, 6]
+
+
+def test_an_order_seen_valid_then_invalid_is_refused_with_both_rows(tmp_path: Path) -> None:
+    orders = [*ORDERS, {**ORDERS[0], "customerId": ""}]
+    join, records, reasons = _join(tmp_path, orders, [{"orderId": "o1", "productId": "p1", "amount": "5"}])
+    assert records == {}
+    assert reasons[2] == ["row: orderId: order 'o1' is quarantined in orders.csv (customerId: missing)"]
+    assert join.summary.orders_quarantine_file is not None
+    assert sorted(r["line"] for r in read_quarantine(Path(join.summary.orders_quarantine_file))) == [2, 5]
+
+
+def test_a_test_order_and_its_lines_are_quarantined(tmp_path: Path) -> None:
+    orders = [{**ORDERS[0], "isTest": "false"}, {**ORDERS[1], "isTest": "yes"}, {**ORDERS[2], "orderId": "TEST-3"}]
+    lines = [{"orderId": o, "productId": "p1", "lineId": f"l-{o}", "amount": "5"} for o in ("o1", "o2", "TEST-3")]
+    join, records, reasons = _join(tmp_path, orders, lines)
+    assert list(records) == [2]
+    assert reasons[3] == ["row: orderId: order 'o2' is quarantined in orders.csv (isTest: marked as a test row)"]
+    assert reasons[4][0].endswith("(orderId: test row (id starts with a test prefix))")
+    assert join.summary.ignored_columns["orders.csv"] == ["total"]  # the marker is read, not ignored
 
 
 def test_one_joined_file_needs_no_orders_file(tmp_path: Path) -> None:
