@@ -94,6 +94,14 @@ def _purchased(store: Store) -> dict[tuple[str, str], tuple[Any, ...]]:
     }
 
 
+def _counts(store: Store) -> dict[str, int]:
+    rows = store.run_text(
+        "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n "
+        "UNION ALL MATCH ()-[r]->() RETURN type(r) AS label, count(*) AS n"
+    )
+    return {r["label"]: r["n"] for r in rows}
+
+
 def _assert_expected(store: Store) -> None:
     got = _purchased(store)
     assert set(got) == set(EXPECTED)
@@ -148,11 +156,13 @@ def test_chinook_invoices_and_lines_load_as_exact_purchase_aggregates(
     assert [(r["line"], r["reasons"]) for r in refused] == [(6, ["customerId: missing"])]
     assert json.loads(Path(report["report_file"]).read_text())["orders"] == orders
     _assert_expected(store)
+    counts = _counts(store)
 
     again = run_graphengine(settings, *args, *_maps(*CHINOOK_MAP), "--json")
     assert again.returncode == 10, again.stdout + again.stderr
     assert json.loads(again.stdout)["loaded"] == 5
     _assert_expected(store)  # a re-run counts nothing twice
+    assert _counts(store) == counts
 
 
 def test_the_orders_script_loads_chinook_and_prints_the_report(
