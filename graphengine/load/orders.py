@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import math
 import secrets
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -155,7 +156,8 @@ class OrderIndex:
     def _keep(self, line: int, order: OrderIn, at: Any, quarantine: Quarantine) -> list[str]:
         known = self.orders.get(order.orderId)
         if known is None:
-            self.orders[order.orderId] = [order.customerId, at, order.channelId, line, False]
+            channel = sys.intern(order.channelId) if order.channelId else None  # few channels, many orders
+            self.orders[order.orderId] = [sys.intern(order.customerId), at, channel, line, False]
             return []
         if known[:3] == [order.customerId, at, order.channelId]:
             self.summary.orders_duplicates += 1
