@@ -246,3 +246,14 @@ def test_headers_are_checked_before_anything_loads(tmp_path: Path) -> None:
 def test_the_summary_is_json(tmp_path: Path) -> None:
     join, _, _ = _join(tmp_path, ORDERS, [{"orderId": "o1", "productId": "p1", "amount": "5"}])
     assert json.loads(json.dumps(join.summary.to_dict()))["orders_read"] == 3
+
+
+def test_a_broken_orders_row_is_quarantined_and_its_lines_with_it(tmp_path: Path) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text("orderId,customerId,at\no1,c1,2024-01-01\no2,c2,2024-01-02,extra\n", encoding="utf-8")
+    lines = write_csv(tmp_path / "lines.csv", [{"orderId": o, "productId": "p1", "amount": "1"} for o in ("o1", "o2")])
+    join = prepare_join(orders, lines, _options(tmp_path), run="t")
+    rows = dict(join)
+    assert "__error__" not in rows[2]
+    assert rows[3]["__error__"] == "orderId: order 'o2' is quarantined in orders.csv (row: expected 3 fields, found 4)"
+    assert (join.summary.orders, join.summary.orders_quarantined, join.summary.balanced) == (1, 1, True)
