@@ -19,6 +19,7 @@ from graphengine.commands.journeys import analyst_app
 from graphengine.commands.journeys import app as journeys_app
 from graphengine.commands.journeys import browser_check as browser_check_command
 from graphengine.commands.journeys import report as report_command
+from graphengine.commands.orders import LoadCommand
 from graphengine.commands.serve import recommend as recommend_command
 from graphengine.commands.serve import serve as serve_command
 from graphengine.config import Settings, get_settings
@@ -208,7 +209,7 @@ def run_load(kind: str, path: Path, options: LoadOptions, settings: Settings, qu
         return load_file(store, kind, path, options, salt=salt, on_progress=lambda n: progress.advance(task, n))
 
 
-@app.command("load")
+@app.command("load", cls=LoadCommand)
 def load(
     kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}.")],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A .csv, .tsv, .jsonl or .parquet file.")],

@@ -159,18 +159,27 @@ class Loader:
         self._seen: set[int] = set()
         self._touched_customers: set[str] = set()
 
-    def load(self, path: Path, on_progress: Callable[[int], None] | None = None) -> LoadReport:
+    def load(
+        self,
+        path: Path,
+        on_progress: Callable[[int], None] | None = None,
+        *,
+        rows: Iterable[tuple[int, Row]] | None = None,
+        columns: list[str] | None = None,
+    ) -> LoadReport:
+        """Load ``path``; or, with ``rows`` (already mapped, e.g. joined orders and lines) and their header
+        ``columns``, load those rows instead, naming the report and quarantine after ``path``."""
         opts = self.options
         fmt = opts.fmt or detect_format(path)
         report = LoadReport(kind=self.kind.name, file=str(path), source=opts.source, party=opts.party)
-        header = opts.mapping.header(source_columns(path, fmt))
+        header = columns if columns is not None else opts.mapping.header(source_columns(path, fmt))
         guard_columns(header, f"{path.name} (source {opts.source})", opts.extra_privacy_terms)
         require_columns(path, header, self.kind.required_columns)
         stem = f"{self.kind.name}-{path.name.split('.')[0]}"
         started = time.perf_counter()
         with Quarantine(opts.out_dir / "quarantine" / f"{stem}.jsonl", path) as quarantine:
             self.sink.begin(self.kind, opts)
-            mapped = ((line, opts.mapping.apply(row)) for line, row in read_rows(path, fmt))
+            mapped = rows if rows is not None else ((line, opts.mapping.apply(r)) for line, r in read_rows(path, fmt))
             try:
                 for chunk in _batched(mapped, opts.batch_size):
                     report.rows_read += len(chunk)
