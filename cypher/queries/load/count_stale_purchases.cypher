@@ -4,7 +4,7 @@
 CALL () {
   MATCH (l:OrderLine)
   WITH l.customerId AS customerId, l.productId AS productId, count(l) AS n, sum(l.quantity) AS quantity,
-       sum(l.amount) AS amount, count(DISTINCT l.orderId) AS orders, min(l.at) AS firstAt, max(l.at) AS lastAt
+       round(sum(l.amount), 6) AS amount, count(DISTINCT l.orderId) AS orders, min(l.at) AS firstAt, max(l.at) AS lastAt
   OPTIONAL MATCH (:Customer {customerId: customerId})-[r:PURCHASED]->(:Product {productId: productId})
   RETURN count(*) AS pairs,
          count(
