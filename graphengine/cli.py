@@ -12,7 +12,7 @@ from typing import Annotated, cast
 import typer
 from rich.table import Table
 
-from graphengine.commands._common import err, out
+from graphengine.commands._common import EpochOpt, TimezoneOpt, err, out, value_rules
 from graphengine.commands.analyze import app as analyze_app
 from graphengine.commands.evaluate import app as evaluate_app
 from graphengine.commands.journeys import analyst_app
@@ -224,6 +224,8 @@ def load(
     mode: Annotated[
         str, typer.Option(help="online (UNWIND batches) or import (neo4j-admin, replaces the database).")
     ] = "online",
+    timezone: TimezoneOpt = "UTC",
+    epoch: EpochOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Load one source file of one kind. Exit 0: all loaded; 10: loaded, some rows quarantined; 6: refused.
@@ -243,6 +245,7 @@ def load(
         create_missing=create_missing,
         batch_size=batch_size or settings.batch_size,
         out_dir=out_dir,
+        rules=value_rules(settings, timezone, epoch),
     )
     if mode not in ("online", "import"):
         raise ConfigError("--mode is online or import")
