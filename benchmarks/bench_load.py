@@ -156,8 +156,17 @@ def run_path(path: str, data: Path, out: Path, salt: str) -> dict[str, Any]:
         "client_sys": self1.ru_stime - self0.ru_stime,
         "admin_cpu": (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime),
         "server_cpu": server_cpu,
-        "peak_rss_mib": self1.ru_maxrss / 1024,
+        "peak_rss_mib": peak_rss_mib(),
     }
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set (VmHWM; unlike ``ru_maxrss`` it does not carry the parent's peak over
+    the fork and exec that started this child)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def profile_online(data: Path, out: Path, salt: str, top: int = 25) -> str:
@@ -224,8 +233,15 @@ def main() -> None:
     started = local.start()
     try:
         t0 = time.perf_counter()
-        counts = generate(data, args.customers, args.products, args.lines, args.events)
-        print(f"generated {counts} in {time.perf_counter() - t0:.1f}s")
+        wanted = [args.customers, args.products, args.lines, args.events]
+        marker = data / "generated.json"
+        if marker.exists() and json.loads(marker.read_text())["args"] == wanted:
+            counts = json.loads(marker.read_text())["counts"]
+            print(f"reusing the generated data in {data}: {counts}")
+        else:
+            counts = generate(data, *wanted)
+            marker.write_text(json.dumps({"args": wanted, "counts": counts}))
+            print(f"generated {counts} in {time.perf_counter() - t0:.1f}s")
         for kind, name in PLAN:
             check_same_params(kind, data / name, salt)
         print("bare parameter rows == Kind.params rows (first 2,000 of each file)")

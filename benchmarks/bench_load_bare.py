@@ -10,6 +10,7 @@ else: no validation, quarantine, duplicate or reference checks, reports or overl
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,8 @@ def check_same_params(kind: str, path: Path, salt: str, sample: int = 2_000) -> 
     spec = KINDS[kind]
     with path.open(newline="") as handle:
         reference = [
-            spec.params(spec.model.model_validate(row), salt) for _, row in zip(range(sample), csv.DictReader(handle))
+            spec.params(spec.model.model_validate(row), salt)
+            for row in itertools.islice(csv.DictReader(handle), sample)
         ]
     ours = next(read_batches(kind, path, sample))
     assert ours == reference, f"{kind}: the bare rows differ from Kind.params: {ours[0]} != {reference[0]}"

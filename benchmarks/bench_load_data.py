@@ -122,7 +122,13 @@ def generate(folder: Path, customers: int, products: int, lines: int, events: in
         ["eventId", "customerId", "type", "at", "channelId", "sessionId", "productId", "value", "query", "resultCount"],
         (event_row(k) for k in range(events)),
     )
-    return {"customers": customers, "products": products, "channels": len(CHANNELS), "purchases": lines, "events": events}
+    return {
+        "customers": customers,
+        "products": products,
+        "channels": len(CHANNELS),
+        "purchases": lines,
+        "events": events,
+    }
 
 
 __all__ = ["CHANNELS", "EPOCH", "PLAN", "generate"]

@@ -61,7 +61,9 @@ def print_table(results: dict[str, dict[str, Any]], meta: dict[str, Any]) -> str
         + ", ".join(f"{k} {v:,}" for k, v in any_graph["relationships"].items())
         + f"; PURCHASED totals {any_graph['purchased']}"
     )
-    loads = "; ".join(f"{path} {' '.join(r['loadavg'][:3])} → {' '.join(r['loadavg'][3:])}" for path, r in results.items())
+    loads = "; ".join(
+        f"{path} {' '.join(r['loadavg'][:3])} → {' '.join(r['loadavg'][3:])}" for path, r in results.items()
+    )
     out.append(f"- shared machine (other helpers ran tests meanwhile); load average before → after each path: {loads}")
     text = "\n".join(out)
     print(text)
