@@ -12,7 +12,7 @@ from typing import Annotated, cast
 import typer
 from rich.table import Table
 
-from graphengine.commands._common import err, out
+from graphengine.commands._common import err, out, print_json
 from graphengine.commands.analyze import app as analyze_app
 from graphengine.commands.evaluate import app as evaluate_app
 from graphengine.commands.journeys import analyst_app
@@ -32,7 +32,8 @@ from graphengine.errors import (
     ValidationFailed,
 )
 from graphengine.load import KINDS, ColumnMap, LoadOptions, LoadReport, load_file
-from graphengine.load.pipeline import Party
+from graphengine.load.decoding import codec_name
+from graphengine.load.pipeline import Party, report_of
 from graphengine.load.readers import detect_format
 from graphengine.progress import rich_progress
 from graphengine.store import LocalNeo4j, Store, apply_schema
@@ -187,6 +188,7 @@ def schema_status(as_json: JsonOpt = False) -> None:
 
 # ------------------------------------------------------------------------------------------ load
 EXIT_QUARANTINED = 10
+EXIT_NO_FILE = 2  # as for any other wrong command-line argument
 
 
 def _column_map(mapping_file: Path | None, maps: list[str], drops: list[str]) -> ColumnMap:
@@ -209,7 +211,7 @@ def run_load(kind: str, path: Path, options: LoadOptions, settings: Settings, qu
 @app.command("load")
 def load(
     kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}.")],
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A .csv, .tsv, .jsonl or .parquet file.")],
+    file: Annotated[Path, typer.Argument(help="A .csv, .tsv, .jsonl or .parquet file.")],
     source: Annotated[str, typer.Option(help="Name of the data source (provenance on every node and edge).")],
     party: Annotated[str, typer.Option(help="first, second or third party data.")] = "first",
     map_: Annotated[list[str], typer.Option("--map", help="Rename a column: source=ours (repeatable).")] = [],  # noqa: B006
@@ -218,21 +220,31 @@ def load(
     create_missing: Annotated[bool, typer.Option(help="Create placeholder nodes for unknown references.")] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per UNWIND transaction.")] = None,
     out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
+    encoding: Annotated[str, typer.Option(help="Text encoding of a CSV/JSONL file (e.g. cp1252, latin-1).")] = "utf-8",
     mode: Annotated[
         str, typer.Option(help="online (UNWIND batches) or import (neo4j-admin, replaces the database).")
     ] = "online",
     as_json: JsonOpt = False,
 ) -> None:
-    """Load one source file of one kind. Exit 0: all loaded; 10: loaded, some rows quarantined; 6: refused.
+    """Load one source file of one kind.
+
+    Exit 0: all loaded; 10: loaded, some rows quarantined; 2: the file does not exist; 3: a quarantine or report
+    file cannot be written (disk full…); 4: Neo4j is not reachable; 6: the file is refused (privacy guard,
+    missing columns) or cannot be read (wrong --encoding, not Parquet). A load that stops still prints and writes
+    its report; rows written before the stop stay, and a re-run is safe.
 
     --mode import validates the same way, then rebuilds the local database from this file with neo4j-admin
     import (the server is stopped and started again): for a large first load into an empty graph."""
     settings = _settings()
+    if not file.is_file():
+        err.print(f"error: {'not a file' if file.exists() else 'source file not found'}: {file}", soft_wrap=True, markup=False)
+        raise typer.Exit(EXIT_NO_FILE)
     if party not in ("first", "second", "third"):
         raise ConfigError("--party is first, second or third")
     if kind not in KINDS:
         raise NotFound(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
     detect_format(file)
+    codec_name(encoding)
     options = LoadOptions(
         source=source,
         party=cast(Party, party),
@@ -240,24 +252,35 @@ def load(
         create_missing=create_missing,
         batch_size=batch_size or settings.batch_size,
         out_dir=out_dir,
+        encoding=encoding,
     )
     if mode not in ("online", "import"):
         raise ConfigError("--mode is online or import")
-    if mode == "import":
-        from graphengine.load.bulk_import import import_files
+    try:
+        if mode == "import":
+            from graphengine.load.bulk_import import import_files
 
-        report = import_files(_local(), [(kind, file, options)], salt=settings.hash_salt.get_secret_value())[0]
-        report.mode = "import"
-    else:
-        report = run_load(kind, file, options, settings, quiet=as_json)
-    if as_json:
-        out.print_json(json.dumps(report.to_dict(), default=str))
-    else:
-        out.print(report.table())
-        if report.quarantine_file:
-            out.print(f"quarantined rows with reasons: {report.quarantine_file}")
+            report = import_files(_local(), [(kind, file, options)], salt=settings.hash_salt.get_secret_value())[0]
+            report.mode = "import"
+        else:
+            report = run_load(kind, file, options, settings, quiet=as_json)
+    except GraphEngineError as exc:
+        stopped = report_of(exc)
+        if stopped is not None:
+            _print_load_report(stopped, as_json)
+        raise
+    _print_load_report(report, as_json)
     if report.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _print_load_report(report: LoadReport, as_json: bool) -> None:
+    if as_json:
+        print_json(report.to_dict())
+        return
+    out.print(report.table())
+    for line in report.summary_lines():
+        out.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 # ------------------------------------------------------------------------------------------ demo
@@ -343,7 +366,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except GraphEngineError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        err.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
         code = next((c for cls, c in EXIT_CODES.items() if isinstance(exc, cls)), 1)
         sys.exit(code)
     except typer.Exit as exc:
