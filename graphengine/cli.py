@@ -201,9 +201,10 @@ def _column_map(mapping_file: Path | None, maps: list[str], drops: list[str]) ->
 
 
 def run_load(kind: str, path: Path, options: LoadOptions, settings: Settings, quiet: bool = False) -> LoadReport:
-    """Load one file, showing a rich progress bar with rows/s; shared by the CLI and the loaders/ scripts."""
+    """Load one file, showing a rich progress bar with rows/s on a terminal; shared by the CLI and the loaders/
+    scripts."""
     salt = settings.hash_salt.get_secret_value()
-    with Store(settings) as store, rich_progress(err, disable=quiet) as progress:
+    with Store(settings) as store, rich_progress(err, disable=quiet or not err.is_terminal) as progress:
         task = progress.add_task(f"{kind} ← {path.name}", total=None)
         return load_file(store, kind, path, options, salt=salt, on_progress=lambda n: progress.advance(task, n))
 
@@ -237,7 +238,8 @@ def load(
     import (the server is stopped and started again): for a large first load into an empty graph."""
     settings = _settings()
     if not file.is_file():
-        err.print(f"error: {'not a file' if file.exists() else 'source file not found'}: {file}", soft_wrap=True, markup=False)
+        problem = "not a file" if file.exists() else "source file not found"
+        err.print(f"error: {problem}: {file}", soft_wrap=True, markup=False, highlight=False)
         raise typer.Exit(EXIT_NO_FILE)
     if party not in ("first", "second", "third"):
         raise ConfigError("--party is first, second or third")

@@ -272,6 +272,9 @@ class Loader:
         if isinstance(exc, KeyboardInterrupt):
             report.stopped = "interrupted"
         elif isinstance(error, GraphEngineError):
+            if "\n" in error.message:  # e.g. the driver's reason on a line of its own: the CLI prints one line
+                error.message = " ".join(error.message.split())
+                error.args = (error.message,)
             report.stopped = error.message
         else:
             report.stopped = f"unexpected {type(exc).__name__}: {exc}"

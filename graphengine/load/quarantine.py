@@ -57,7 +57,10 @@ class Quarantine:
         try:
             if self._handle is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._handle = self.path.open("a" if self._created else "x", encoding="utf-8")
+                # line-buffered: every row counted is on disk (a full disk fails the row that does not fit);
+                # a lone surrogate from JSON is written escaped instead of failing the write
+                mode = "a" if self._created else "x"
+                self._handle = self.path.open(mode, buffering=1, encoding="utf-8", errors="backslashreplace")
                 self._created = True
             self._handle.write(text)
         except OSError as exc:

@@ -1,0 +1,265 @@
+"""Inputs that used to crash `graphengine load` with a traceback: each now ends in a one-line error or a
+quarantined row, a report that adds up, exact counts in the graph, and a safe re-run."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from graphengine.config import Settings
+from graphengine.load import LoadOptions, load_file
+from graphengine.load.quarantine import read_quarantine
+from graphengine.store import Store
+from tests.integration._cli import run_graphengine
+from tests.integration._files import write_csv, write_jsonl
+
+
+def _load(settings: Settings, kind: str, path: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_graphengine(settings, "load", kind, str(path), "--source", "erp", "--out-dir", str(out), *args)
+
+
+def _reports(out: Path) -> list[dict[str, Any]]:
+    """Every report in ``out/reports``, oldest first."""
+    paths = sorted((out / "reports").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+    return [json.loads(p.read_text()) for p in paths]
+
+
+def _one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: "), lines[0]
+    return lines[0]
+
+
+def _count(store: Store, label: str) -> int:
+    return int(store.run_text(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"])
+
+
+def _balanced(report: dict[str, Any]) -> None:
+    assert report["balanced"], report
+    parts = report["loaded"] + report["quarantined"] + report["duplicates"] + report["not_written"]
+    assert report["rows_read"] == parts, report
+
+
+def test_cp1252_csv_stops_at_its_line_with_a_hint_and_loads_with_encoding(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "products.csv"
+    path.write_bytes("productId,name,price\np1,Mug,5\np2,Kettle,30\np3,Café crème,4\np4,Tea,2\n".encode("cp1252"))
+    out = tmp_path / "out"
+    proc = _load(settings, "products", path, out)
+    assert proc.returncode == 6, proc.stderr
+    line = _one_line_error(proc)
+    assert "products.csv line 4 is not valid utf-8" in line and "--encoding cp1252" in line, line
+    [report] = _reports(out)
+    assert "line 4" in report["stopped"] and report["rerun_safe"] is True
+    assert (report["rows_read"], report["loaded"], report["not_written"], report["batches"]) == (2, 2, 0, 1)
+    _balanced(report)
+    assert "stopped: " in proc.stdout and "a re-run is safe" in proc.stdout
+    assert _count(store, "Product") == 2  # the rows before the bad line stay loaded
+
+    proc = _load(settings, "products", path, out, "--encoding", "cp1252")
+    assert proc.returncode == 0, proc.stderr
+    assert _count(store, "Product") == 4
+    names = store.run_text("MATCH (p:Product {productId: 'p3'}) RETURN p.name AS name")
+    assert names == [{"name": "Café crème"}]
+
+
+def test_jsonl_with_invalid_utf8_stops_at_its_line(store: Store, settings: Settings, tmp_path: Path) -> None:
+    good = [json.dumps({"productId": f"p{i}", "price": 1}).encode() for i in range(1, 1100)]
+    bad = b'{"productId": "p1100", "name": "Cr\xe8me"}'
+    rest = [json.dumps({"productId": f"p{i}", "price": 1}).encode() for i in range(1101, 1106)]
+    path = tmp_path / "products.jsonl"
+    path.write_bytes(b"\n".join([*good, bad, *rest]) + b"\n")
+    out = tmp_path / "out"
+    proc = _load(settings, "products", path, out, "--batch-size", "500")
+    assert proc.returncode == 6, proc.stderr
+    line = _one_line_error(proc)
+    assert "line 1100" in line and "byte e8" in line and "--encoding cp1252" in line, line
+    [report] = _reports(out)
+    assert (report["rows_read"], report["loaded"], report["batches"], report["not_written"]) == (1099, 1099, 3, 0)
+    _balanced(report)
+    assert _count(store, "Product") == 1099
+
+    proc = _load(settings, "products", path, out, "--encoding", "cp1252")
+    assert proc.returncode == 0, proc.stderr
+    assert _count(store, "Product") == 1105
+    assert store.run_text("MATCH (p:Product {productId: 'p1100'}) RETURN p.name AS n") == [{"n": "Crème"}]
+
+
+def test_oversize_fields_are_quarantined_and_the_rest_loads(store: Store, settings: Settings, tmp_path: Path) -> None:
+    rows = [
+        {"productId": "p1", "name": "Mug", "notes": "fine"},
+        {"productId": "p2", "name": "x" * 200_000, "notes": ""},  # over the old 131,072 limit
+        {"productId": "p3", "name": "Tent", "notes": "y" * 1_200_000},  # over the CSV reader's 1 MiB limit
+        {"productId": "p4", "name": "Tea", "notes": "z" * 70_000},  # over the 65,536 field maximum
+        {"productId": "p5", "name": "Pot", "notes": "ok"},
+    ]
+    path = write_csv(tmp_path / "products.csv", rows)
+    out = tmp_path / "out"
+    proc = _load(settings, "products", path, out, "--json")
+    assert proc.returncode == 10, proc.stderr
+    assert "Traceback" not in proc.stderr
+    report = json.loads(proc.stdout)
+    assert (report["rows_read"], report["loaded"], report["quarantined"]) == (5, 2, 3)
+    _balanced(report)
+    assert report["ignored_columns"] == ["notes"]
+    quarantined = read_quarantine(Path(report["quarantine_file"]))
+    assert [q["line"] for q in quarantined] == [3, 4, 5]
+    assert quarantined[0]["reasons"] == ["row: name: 200,000 characters, over the maximum field length of 65,536"]
+    assert quarantined[1]["reasons"] == ["row: unreadable CSV record: field larger than field limit (1048576)"]
+    assert quarantined[2]["reasons"] == ["row: notes: 70,000 characters, over the maximum field length of 65,536"]
+    assert Path(report["quarantine_file"]).stat().st_size < 5_000  # long values are cut short in the quarantine
+    assert sorted(r["id"] for r in store.run_text("MATCH (p:Product) RETURN p.productId AS id")) == ["p1", "p5"]
+
+
+def test_a_file_that_is_not_parquet_is_refused_in_one_line(store: Store, settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "products.parquet"
+    path.write_bytes(b"productId,price\np1,3\n")
+    out = tmp_path / "out"
+    proc = _load(settings, "products", path, out)
+    assert proc.returncode == 6, proc.stderr
+    assert "products.parquet is not a readable Parquet file" in _one_line_error(proc)
+    [report] = _reports(out)
+    assert "not a readable Parquet file" in report["stopped"] and report["rows_read"] == 0
+    assert _count(store, "Product") == 0
+
+
+def test_a_row_the_server_refuses_is_found_and_quarantined(store: Store, settings: Settings, tmp_path: Path) -> None:
+    salt = settings.hash_salt.get_secret_value()
+    options = LoadOptions(source="crm", out_dir=tmp_path / "base")
+    load_file(store, "customers", write_csv(tmp_path / "c.csv", [{"customerId": "c1"}]), options, salt=salt)
+    load_file(
+        store, "channels", write_csv(tmp_path / "ch.csv", [{"channelId": "web", "kind": "web"}]), options, salt=salt
+    )
+    events = [
+        {"eventId": f"e{i}", "customerId": "c1", "type": "visit", "channelId": "web", "at": f"2026-03-01T10:0{i}:00Z"}
+        for i in range(8)
+    ]
+    events[5]["at"] = "2026-03-01T10:05:00+23:00"  # an offset Neo4j's datetime() refuses (beyond ±18:00)
+    path = write_jsonl(tmp_path / "events.jsonl", events)
+    out = tmp_path / "out"
+    proc = _load(settings, "events", path, out, "--json")
+    assert proc.returncode == 10, proc.stderr
+    assert "Traceback" not in proc.stderr
+    report = json.loads(proc.stdout)
+    assert (report["rows_read"], report["loaded"], report["quarantined"], report["batches"]) == (8, 7, 1, 1)
+    _balanced(report)
+    [row] = read_quarantine(Path(report["quarantine_file"]))
+    assert row["line"] == 6 and row["row"]["eventId"] == "e5"
+    assert "18" in row["reasons"][0], row  # the server's (or, once validated, the model's) offset range
+    assert _count(store, "Event") == 7
+    chain = store.run_text("MATCH (:Event)-[r:NEXT]->(:Event) RETURN count(r) AS n")[0]["n"]
+    assert chain == 6  # the seven loaded events are chained in time order
+
+    proc = _load(settings, "events", path, out)  # the re-run gives the same graph
+    assert proc.returncode == 10, proc.stderr
+    assert _count(store, "Event") == 7
+
+
+def test_a_missing_file_is_one_line_and_exit_2(settings: Settings, tmp_path: Path) -> None:
+    proc = _load(settings, "products", tmp_path / "nope.csv", tmp_path / "out")
+    assert proc.returncode == 2, proc.stderr
+    assert _one_line_error(proc) == f"error: source file not found: {tmp_path / 'nope.csv'}"
+    assert proc.stdout == ""
+
+
+def test_files_with_one_stem_keep_their_own_quarantine_and_report(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    january = write_csv(tmp_path / "orders.2026-01.csv", [{"productId": "p1", "price": "x"}, {"productId": "p2"}])
+    february = write_csv(tmp_path / "orders.2026-02.csv", [{"productId": "p3", "price": "-1"}, {"productId": "p4"}])
+    for path in (january, february, january):
+        proc = _load(settings, "products", path, out)
+        assert proc.returncode == 10, proc.stderr
+        quarantine = next(line for line in proc.stdout.splitlines() if line.startswith("quarantined rows with"))
+        report_line = next(line for line in proc.stdout.splitlines() if line.startswith("report: "))
+        assert Path(quarantine.split(": ", 1)[1]).exists() and Path(report_line.split(": ", 1)[1]).exists()
+    reports = _reports(out)
+    assert len(reports) == 3 and len({r["run_id"] for r in reports}) == 3
+    files = [Path(r["quarantine_file"]) for r in reports]
+    assert [f.name for f in files] == [
+        f"products-{p.name}-{r['run_id']}.jsonl" for p, r in zip([january, february, january], reports, strict=True)
+    ]
+    assert [Path(r["report_file"]).name for r in reports] == [f.name.replace(".jsonl", ".json") for f in files]
+    assert sorted(p.name for p in (out / "quarantine").iterdir()) == sorted(f.name for f in files)
+    assert [[q["row"]["productId"] for q in read_quarantine(f)] for f in files] == [["p1"], ["p3"], ["p1"]]
+    assert _count(store, "Product") == 2
+
+
+def test_a_stopped_server_still_leaves_a_report(settings: Settings, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", [{"productId": "p1"}])
+    out = tmp_path / "out"
+    env = {**os.environ, "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port + 1000), "GRAPHENGINE_RETRY_TIME_S": "0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "graphengine", "load", "products", str(path), "--source", "s", "--out-dir", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert proc.returncode == 4
+    assert "not reachable" in _one_line_error(proc)
+    [report] = _reports(out)
+    assert "not reachable" in report["stopped"] and report["rerun_safe"] is True
+    assert (report["rows_read"], report["batches"]) == (0, 0)
+
+
+def test_a_full_disk_stops_the_load_with_its_report(store: Store, settings: Settings, tmp_path: Path) -> None:
+    rows = [{"productId": f"p{i}", "name": "n" * 900, "price": "x" if i >= 100 else "1"} for i in range(300)]
+    path = write_csv(tmp_path / "products.csv", rows)
+    out = tmp_path / "out"
+    limit = 40_000  # bytes per file: the quarantine outgrows it, the report does not
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = {
+        **os.environ,
+        "GRAPHENGINE_INSTANCE": settings.instance,
+        "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
+        "GRAPHENGINE_HTTP_PORT": str(settings.http_port),
+        "COLUMNS": "200",
+    }
+    args = ["load", "products", str(path), "--source", "erp", "--batch-size", "100", "--out-dir", str(out)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "graphengine", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
+        preexec_fn=small_disk,
+    )
+    assert proc.returncode == 3, proc.stderr
+    line = _one_line_error(proc)
+    assert "cannot write" in line and "quarantine" in line and "File too large" in line, line
+    [report] = _reports(out)
+    assert report["stopped"] == line.removeprefix("error: ")
+    _balanced(report)
+    # the first batch of 100 good rows was written; the second batch's bad rows filled the disk
+    assert (report["rows_read"], report["loaded"], report["batches"]) == (200, 100, 1)
+    assert 0 < report["quarantined"] < 100 and report["not_written"] == 100 - report["quarantined"]
+    text = Path(report["quarantine_file"]).read_text()
+    assert text.count("\n") == report["quarantined"]  # every row counted as quarantined is on disk
+    assert _count(store, "Product") == 100
+
+
+def test_a_lone_surrogate_in_json_is_quarantined(store: Store, settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "products.jsonl"
+    path.write_text('{"productId": "p1"}\n{"productId": "p2", "name": "a\\ud800b"}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    proc = _load(settings, "products", path, out, "--json")
+    assert proc.returncode == 10, proc.stderr
+    report = json.loads(proc.stdout)
+    assert (report["loaded"], report["quarantined"]) == (1, 1)
+    [row] = read_quarantine(Path(report["quarantine_file"]))
+    assert row["line"] == 2 and row["reasons"][0].startswith("name: Input should be a valid string")
