@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -204,6 +205,8 @@ def run_load(kind: str, path: Path, options: LoadOptions, settings: Settings, qu
     """Load one file, showing a rich progress bar with rows/s on a terminal; shared by the CLI and the loaders/
     scripts."""
     salt = settings.hash_salt.get_secret_value()
+    # the driver logs a lost connection itself; the load's one-line error and its report say it instead
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
     with Store(settings) as store, rich_progress(err, disable=quiet or not err.is_terminal) as progress:
         task = progress.add_task(f"{kind} ← {path.name}", total=None)
         return load_file(store, kind, path, options, salt=salt, on_progress=lambda n: progress.advance(task, n))

@@ -3,11 +3,14 @@ quarantined row, a report that adds up, exact counts in the graph, and a safe re
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -263,3 +266,89 @@ def test_a_lone_surrogate_in_json_is_quarantined(store: Store, settings: Setting
     assert (report["loaded"], report["quarantined"]) == (1, 1)
     [row] = read_quarantine(Path(report["quarantine_file"]))
     assert row["line"] == 2 and row["reasons"][0].startswith("name: Input should be a valid string")
+
+
+class _CuttingProxy:
+    """A TCP relay to Neo4j that drops every connection, and refuses new ones, once the client has sent
+    ``cut_after`` bytes: the database goes away in the middle of a batch."""
+
+    def __init__(self, target_port: int, cut_after: int) -> None:
+        self.target_port = target_port
+        self.cut_after = cut_after
+        self.sent = 0
+        self.cut = threading.Event()
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.cut.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            self._sockets += [client, server]
+            threading.Thread(target=self._relay, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._relay, args=(server, client, False), daemon=True).start()
+
+    def _relay(self, source: socket.socket, target: socket.socket, upstream: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                if upstream:
+                    with self._lock:
+                        self.sent += len(data)
+                        crossed = self.sent > self.cut_after
+                    if crossed:
+                        self.close()
+                        return
+                target.sendall(data)
+        except OSError:
+            return
+
+    def close(self) -> None:
+        self.cut.set()
+        for sock in [self.listener, *self._sockets]:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+
+def test_the_database_going_away_mid_load_stops_with_a_report(store: Store, settings: Settings, tmp_path: Path) -> None:
+    rows = [{"productId": f"p{i:03d}", "name": "n" * 500, "price": "1"} for i in range(400)]
+    path = write_csv(tmp_path / "products.csv", rows)
+    out = tmp_path / "out"
+    proxy = _CuttingProxy(settings.bolt_port, cut_after=130_000)  # ~2 batches of 100 rows of ~540 bytes get through
+    env = {
+        **os.environ,
+        "GRAPHENGINE_INSTANCE": settings.instance,
+        "GRAPHENGINE_BOLT_PORT": str(proxy.port),
+        "GRAPHENGINE_RETRY_TIME_S": "0",
+    }
+    args = ["load", "products", str(path), "--source", "erp", "--batch-size", "100", "--out-dir", str(out)]
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "graphengine", *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            env=env,
+        )
+    finally:
+        proxy.close()
+    assert proxy.cut.is_set()
+    assert proc.returncode == 4, proc.stderr
+    assert "not reachable" in _one_line_error(proc)
+    [report] = _reports(out)
+    assert "not reachable" in report["stopped"] and report["rerun_safe"] is True
+    _balanced(report)
+    assert report["batches"] >= 1 and report["loaded"] == 100 * report["batches"] and report["not_written"] > 0
+    assert _count(store, "Product") == report["loaded"]  # what the report says was written, and nothing more
+    assert "a re-run is safe" in proc.stdout
+
+    proc = _load(settings, "products", path, out)  # the re-run completes the load
+    assert proc.returncode == 0, proc.stderr
+    assert _count(store, "Product") == 400
