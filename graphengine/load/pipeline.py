@@ -33,7 +33,7 @@ from graphengine.load.privacy import guard_columns
 from graphengine.load.quarantine import Quarantine, reasons_from_validation
 from graphengine.load.readers import ColumnMap, Row, detect_format, read_rows, require_columns, source_columns
 from graphengine.load.report import LoadReport
-from graphengine.load.writes import BatchResult, write_bisecting
+from graphengine.load.writes import BatchResult, stop_error, write_bisecting
 from graphengine.model._base import InputRecord
 from graphengine.store import Store
 
@@ -263,10 +263,11 @@ class Loader:
     def _stop(self, path: Path, report: LoadReport, quarantine: Quarantine, exc: BaseException) -> BaseException:
         """Account for a load that stops on ``exc``: rows still in flight are settled when the cause is not the
         database, the rest counts as not written. Returns the error to raise (OSError from reading the source
-        becomes a ConfigError)."""
+        becomes a ConfigError; a database error that is no row's fault a ConfigError or StoreUnavailable)."""
         error: BaseException = exc
         if isinstance(exc, OSError):
             error = ConfigError(f"cannot read {path}: {exc.strerror or exc}", details={"file": str(path)})
+        error = stop_error(exc) or error
         if isinstance(error, GraphEngineError) and not isinstance(error, StoreUnavailable):
             self._drain(report, quarantine)
         if isinstance(exc, KeyboardInterrupt):

@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j.exceptions import ClientError
+from neo4j.exceptions import ClientError, Neo4jError
+
+from graphengine.errors import ConfigError, GraphEngineError, StoreUnavailable
 
 Record = dict[str, Any]
 
@@ -52,6 +54,21 @@ def is_row_fault(exc: BaseException) -> bool:
         return False
     code = exc.code or ""
     return code.startswith(_ROW_FAULT_CODES) and code not in _QUERY_FAULT_CODES
+
+
+def stop_error(exc: BaseException) -> GraphEngineError | None:
+    """The graphengine error for a database error that stops a load (not a row's fault): a client error
+    (permissions, a query that does not compile) is a ConfigError, anything else (transient errors that outlived
+    the retries, server-side failures) StoreUnavailable — a re-run later may succeed."""
+    if not isinstance(exc, Neo4jError):
+        return None
+    message = " ".join(f"Neo4j refused the write: {exc.message or exc.code}".split())
+    details = {"neo4j_code": exc.code}
+    return (
+        ConfigError(message, details=details)
+        if isinstance(exc, ClientError)
+        else StoreUnavailable(message, details=details)
+    )
 
 
 def _server_reason(exc: BaseException) -> str:
@@ -91,4 +108,4 @@ def write_bisecting(run: Callable[[list[Record]], list[Record]], rows: list[Reco
     return BatchResult(rejected=rejected, records=records)
 
 
-__all__ = ["BatchResult", "is_row_fault", "rejected_by_query", "write_bisecting"]
+__all__ = ["BatchResult", "is_row_fault", "rejected_by_query", "stop_error", "write_bisecting"]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from graphengine.config import Settings
+from graphengine.errors import ConfigError
 from graphengine.load import LoadOptions, LoadReport
 from graphengine.load.kinds import Kind, get_kind
 from graphengine.load.pipeline import Loader, OnlineSink, load_file
@@ -64,6 +65,10 @@ def test_store(settings: Settings, store: Store, tmp_path: Path) -> Iterator[Sto
     (root / "loadtest").mkdir()
     (root / "loadtest" / "merge_flaky_products.cypher").write_text(MERGE_FLAKY_PRODUCTS)
     (root / "loadtest" / "merge_checked_ratings.cypher").write_text(MERGE_CHECKED_RATINGS)
+    (root / "loadtest" / "merge_broken.cypher").write_text(
+        "// params: $rows, $source\n// returns: nothing — calls a procedure that does not exist\n"
+        "UNWIND $rows AS row CALL graphengine.no_such_procedure(row) YIELD value RETURN value\n"
+    )
     with Store(settings, registry=QueryRegistry(root)) as test:
         yield test
 
@@ -137,3 +142,22 @@ def test_kinds_that_check_references_in_the_write_skip_the_check(
     report = _load(test_store, settings, kind, path, tmp_path, create_missing=True)
     assert (report.loaded, report.quarantined, report.created_placeholders) == (3, 0, 2)
     assert test_store.run_text("MATCH ()-[r:RATED]->() RETURN count(r) AS n") == [{"n": 3}]
+
+
+def test_a_query_fault_is_not_split_and_stops_the_load_with_its_report(
+    test_store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "products.csv", [{"productId": f"p{n}"} for n in range(30)])
+    kind = dataclasses.replace(get_kind("products"), query="loadtest.merge_broken")
+    options = LoadOptions(source="erp", out_dir=tmp_path / "out", batch_size=10)
+    sink = OnlineSink(test_store)
+    try:
+        with pytest.raises(ConfigError, match="Neo4j refused the write") as info:
+            Loader(sink, kind, options, salt=settings.hash_salt.get_secret_value()).load(path)
+    finally:
+        sink.close()
+    report = LoadReport.from_dict(info.value.details["load_report"])
+    assert report.stopped == info.value.message and report.balanced
+    assert (report.loaded, report.quarantined, report.batches) == (0, 0, 0)  # no row was blamed
+    assert report.not_written == report.rows_read > 0
+    assert report.report_file and Path(report.report_file).exists()
