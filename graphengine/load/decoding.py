@@ -9,12 +9,15 @@ byte-order mark, else UTF-8, cp1252, then latin-1, which decodes any byte).
 from __future__ import annotations
 
 import codecs
+import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 from graphengine.errors import ConfigError, ValidationFailed
 
 DEFAULT_ENCODING = "utf-8"
+CHUNK_BYTES = 1 << 20
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -61,12 +64,12 @@ def suggest_encoding(path: Path, sample: bytes, tried: str) -> str:
     return "latin-1"
 
 
-def decode_error(path: Path, encoding: str, line: int, raw: bytes, exc: UnicodeDecodeError) -> ValidationFailed:
-    """The error for an undecodable byte at ``line``: names the byte, shows its context, suggests an encoding."""
-    bad = raw[exc.start : exc.end] if raw else exc.object[exc.start : exc.end]
-    context = raw[max(0, exc.start - 20) : exc.end + 20] if raw else b""
-    shown = context.decode("ascii", "backslashreplace").strip() if context else ""
-    likely = suggest_encoding(path, raw or bytes(exc.object), encoding)
+def decode_error(path: Path, encoding: str, line: int, raw: bytes, start: int, end: int) -> ValidationFailed:
+    """The error for the undecodable bytes ``raw[start:end]`` of ``line`` (``raw`` is that line, or what of it
+    is known): names the byte, shows its context, suggests an encoding."""
+    bad = raw[start:end]
+    shown = raw[max(0, start - 20) : end + 20].decode("ascii", "backslashreplace").strip()
+    likely = suggest_encoding(path, raw, encoding)
     where = f" in {shown!r}" if shown else ""
     return ValidationFailed(
         f"{path.name} line {line} is not valid {encoding}: byte {bad.hex(' ', 1)}{where}; it looks like {likely}: "
@@ -75,30 +78,58 @@ def decode_error(path: Path, encoding: str, line: int, raw: bytes, exc: UnicodeD
     )
 
 
-def decoded_lines(path: Path, encoding: str = DEFAULT_ENCODING) -> Iterator[tuple[int, str]]:
-    """Yield ``(line number, text)`` for every physical line, line ends kept (as ``open(newline="")`` does)."""
+def decoded_lines(path: Path, encoding: str = DEFAULT_ENCODING, chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
+    """Yield every line of ``path``, decoded, line ends kept (as ``open(newline="")`` does). The file is decoded
+    in chunks; at an undecodable byte the complete lines before its line are yielded, then the error is raised.
+    The lines come from C-level iterators (one per chunk), so a CSV reader pulls them as fast as from a file."""
     codec = codec_name(encoding)
     if not _lines_split_before_decoding(codec):
-        yield from _decoded_whole(path, encoding, codec)
-        return
+        return _decoded_whole(path, encoding, codec)
+    return itertools.chain.from_iterable(_decoded_chunks(path, encoding, codec, chunk_bytes))
+
+
+def _decoded_chunks(path: Path, encoding: str, codec: str, chunk_bytes: int) -> Iterator[io.StringIO]:
+    """The complete lines of each chunk, as an in-memory text file to iterate."""
     decoder = codecs.getincrementaldecoder(codec)(errors="strict")
-    number = 0
+    lines = 0  # newlines in the bytes decoded so far
+    tail = ""  # decoded text after the last newline: the start of a line the next chunk completes
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        while True:
+            chunk = handle.read(chunk_bytes)
             try:
-                text = decoder.decode(raw)
+                text = tail + decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
-                raise decode_error(path, encoding, number, raw, exc) from None
-            yield number, text
-        try:
-            tail = decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            raise decode_error(path, encoding, max(number, 1), b"", exc) from None
-    if tail:
-        yield number, tail
+                good, error = _split_at_error(path, encoding, codec, exc, tail, lines)
+                yield io.StringIO(good, newline="")
+                raise error from None
+            lines += chunk.count(b"\n")
+            if not chunk:
+                if text:
+                    yield io.StringIO(text, newline="")
+                return
+            last = text.rfind("\n") + 1
+            if last:
+                yield io.StringIO(text[:last], newline="")
+            tail = text[last:]
 
 
-def _decoded_whole(path: Path, encoding: str, codec: str) -> Iterator[tuple[int, str]]:
+def _split_at_error(
+    path: Path, encoding: str, codec: str, exc: UnicodeDecodeError, tail: str, lines: int
+) -> tuple[str, ValidationFailed]:
+    """The complete lines before the one holding the bad byte, and the error naming it. ``exc.object`` holds the
+    bytes the decoder was given (after any byte-order mark), ``tail`` the text of the line they continue."""
+    data = bytes(exc.object)
+    base = codec.removesuffix("-sig")
+    cut = data.rfind(b"\n", 0, exc.start) + 1
+    good, prefix = (tail + data[:cut].decode(base), b"") if cut else ("", tail.encode(base))
+    stop = data.find(b"\n", exc.end)
+    raw = prefix + data[cut : stop if stop >= 0 else len(data)]
+    start = len(prefix) + exc.start - cut
+    line = lines + data.count(b"\n", 0, cut) + 1
+    return good, decode_error(path, encoding, line, raw, start, start + exc.end - exc.start)
+
+
+def _decoded_whole(path: Path, encoding: str, codec: str) -> Iterator[str]:
     """Wide encodings (UTF-16/32): decoded by the text layer; a bad byte is placed after the last good line."""
     number = 0
     with path.open(encoding=codec, newline="") as handle:
@@ -109,9 +140,10 @@ def _decoded_whole(path: Path, encoding: str, codec: str) -> Iterator[tuple[int,
             except StopIteration:
                 return
             except UnicodeDecodeError as exc:
-                raise decode_error(path, encoding, number + 1, b"", exc) from None
+                bad = bytes(exc.object)
+                raise decode_error(path, encoding, number + 1, bad, exc.start, exc.end) from None
             number += 1
-            yield number, text
+            yield text
 
 
 __all__ = ["DEFAULT_ENCODING", "codec_name", "decode_error", "decoded_lines", "suggest_encoding"]

@@ -72,11 +72,11 @@ def source_columns(path: Path, fmt: str | None = None, encoding: str = DEFAULT_E
     fmt = fmt or detect_format(path)
     _require_file(path)
     if fmt == "csv":
-        return next(csv.reader((text for _, text in decoded_lines(path, encoding)), delimiter=_delimiter(path)), [])
+        return next(csv.reader(decoded_lines(path, encoding), delimiter=_delimiter(path)), [])
     if fmt == "parquet":
         return list(_parquet_file(path).schema_arrow.names)
     seen: dict[str, None] = {}
-    for number, text in decoded_lines(path, encoding):
+    for number, text in enumerate(decoded_lines(path, encoding), start=1):
         if number > 1000:
             break
         try:
@@ -126,35 +126,33 @@ def _oversize(line: int, row: Row) -> tuple[int, Row]:
 def _read_csv(path: Path, encoding: str) -> Iterator[tuple[int, Row]]:
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
-    reader = csv.reader((text for _, text in decoded_lines(path, encoding)), delimiter=_delimiter(path))
+    reader = csv.reader(decoded_lines(path, encoding), delimiter=_delimiter(path))
     header = next(reader, None)
     if header is None:
         return
     line = reader.line_num + 1
     while True:
         try:
-            values = next(reader)
-        except StopIteration:
+            for values in reader:
+                if not values:
+                    line = reader.line_num + 1
+                    continue
+                row: Row = dict(zip(header, values, strict=False))
+                if len(values) != len(header):
+                    row["__error__"] = f"expected {len(header)} fields, found {len(values)}"
+                if max(map(len, values)) > MAX_FIELD_CHARS:
+                    yield _oversize(line, row)
+                else:
+                    yield line, row
+                line = reader.line_num + 1
             return
         except csv.Error as exc:  # a field over CSV_FIELD_LIMIT, a NUL byte: this record is skipped, reading goes on
             yield line, {"__error__": f"unreadable CSV record: {exc}"}
             line = reader.line_num + 1
-            continue
-        if not values:
-            line = reader.line_num + 1
-            continue
-        row: Row = dict(zip(header, values, strict=False))
-        if len(values) != len(header):
-            row["__error__"] = f"expected {len(header)} fields, found {len(values)}"
-        if max(map(len, values)) > MAX_FIELD_CHARS:
-            yield _oversize(line, row)
-        else:
-            yield line, row
-        line = reader.line_num + 1
 
 
 def _read_jsonl(path: Path, encoding: str) -> Iterator[tuple[int, Row]]:
-    for number, text in decoded_lines(path, encoding):
+    for number, text in enumerate(decoded_lines(path, encoding), start=1):
         if not text.strip():
             continue
         try:

@@ -17,7 +17,27 @@ def _write(tmp_path: Path, data: bytes, name: str = "f.csv") -> Path:
 
 def test_lines_keep_their_ends_and_a_utf8_bom_is_skipped(tmp_path: Path) -> None:
     path = _write(tmp_path, "\ufeffa,b\r\n1,ö\n2,€".encode())
-    assert list(decoded_lines(path)) == [(1, "a,b\r\n"), (2, "1,ö\n"), (3, "2,€")]
+    assert list(decoded_lines(path)) == ["a,b\r\n", "1,ö\n", "2,€"]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 64])
+def test_chunk_boundaries_change_nothing(tmp_path: Path, chunk: int) -> None:
+    text = '\ufeffid,name\r\n1,Crème brûlée\r\n2,"two\nlines €"\n3,last'
+    path = _write(tmp_path, text.encode("utf-8"))
+    assert list(decoded_lines(path, chunk_bytes=chunk)) == [
+        "id,name\r\n",
+        "1,Crème brûlée\r\n",
+        '2,"two\n',
+        'lines €"\n',
+        "3,last",
+    ]
+    bad = _write(tmp_path, "a\nbé\nc,Caf\xe9 x\nd\n".encode("latin-1"), "bad.csv")
+    got: list[str] = []
+    with pytest.raises(ValidationFailed) as info:
+        got.extend(decoded_lines(bad, chunk_bytes=chunk))
+    # "bé" in latin-1 is b"b\xe9": line 2 is the first bad line, whatever the chunk size
+    assert got == ["a\n"]
+    assert info.value.details["line"] == 2 and "byte e9 in 'b\\\\xe9'" in info.value.message
 
 
 def test_the_error_names_the_line_the_byte_and_a_likely_encoding(tmp_path: Path) -> None:
