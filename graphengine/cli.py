@@ -34,8 +34,9 @@ from graphengine.errors import (
 )
 from graphengine.load import KINDS, ColumnMap, LoadOptions, LoadReport, load_file
 from graphengine.load.decoding import codec_name
-from graphengine.load.pipeline import Party, report_of
+from graphengine.load.pipeline import Party
 from graphengine.load.readers import detect_format
+from graphengine.load.report import report_of
 from graphengine.progress import rich_progress
 from graphengine.store import LocalNeo4j, Store, apply_schema
 

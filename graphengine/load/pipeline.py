@@ -14,8 +14,6 @@ raised with the report in ``details["load_report"]``. Rows before the stop stay 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -32,7 +30,7 @@ from graphengine.load.kinds import REFERENCE_LABELS, Kind, Params, get_kind
 from graphengine.load.privacy import guard_columns
 from graphengine.load.quarantine import Quarantine, reasons_from_validation
 from graphengine.load.readers import ColumnMap, Row, detect_format, read_rows, require_columns, source_columns
-from graphengine.load.report import LoadReport
+from graphengine.load.report import LoadReport, new_run_id
 from graphengine.load.writes import BatchResult, stop_error, write_bisecting
 from graphengine.model._base import InputRecord
 from graphengine.store import Store
@@ -110,11 +108,6 @@ def _batched(rows: Iterable[tuple[int, Row]], size: int) -> Iterator[list[tuple[
         raise
     if batch:
         yield batch
-
-
-def new_run_id() -> str:
-    """A run id for side-file names: UTC time to the second and 6 random hex digits (``20261130T203512Z-3f9a0c``)."""
-    return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 def ignored_columns(kind: Kind, columns: list[str]) -> list[str]:
@@ -401,12 +394,6 @@ def load_file(
         sink.close()
 
 
-def report_of(error: BaseException) -> LoadReport | None:
-    """The report a stopped load attached to its error, if any."""
-    data = getattr(error, "details", {}).get("load_report") if isinstance(error, GraphEngineError) else None
-    return LoadReport.from_dict(data) if isinstance(data, dict) else None
-
-
 __all__ = [
     "LoadOptions",
     "Loader",
@@ -415,7 +402,5 @@ __all__ = [
     "Sink",
     "ignored_columns",
     "load_file",
-    "new_run_id",
-    "report_of",
     "validate_chunk",
 ]

@@ -7,14 +7,22 @@ that running the same load again is safe (every write is a MERGE on a key).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import secrets
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 
+from graphengine.errors import GraphEngineError
 from graphengine.load.quarantine import write_error
+
+
+def new_run_id() -> str:
+    """A run id for side-file names: UTC time to the second and 6 random hex digits (``20261130T203512Z-3f9a0c``)."""
+    return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 @dataclass
@@ -108,4 +116,10 @@ class LoadReport:
         return lines
 
 
-__all__ = ["LoadReport"]
+def report_of(error: BaseException) -> LoadReport | None:
+    """The report a stopped load attached to its error (``details["load_report"]``), if any."""
+    data = error.details.get("load_report") if isinstance(error, GraphEngineError) else None
+    return LoadReport.from_dict(data) if isinstance(data, dict) else None
+
+
+__all__ = ["LoadReport", "new_run_id", "report_of"]
