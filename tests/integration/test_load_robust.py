@@ -132,6 +132,11 @@ def test_a_file_that_is_not_parquet_is_refused_in_one_line(store: Store, setting
     [report] = _reports(out)
     assert "not a readable Parquet file" in report["stopped"] and report["rows_read"] == 0
     assert _count(store, "Product") == 0
+    proc = _load(settings, "products", path, out, "--json")  # --json prints the stopped report as JSON
+    assert proc.returncode == 6 and "Traceback" not in proc.stderr
+    printed = json.loads(proc.stdout)
+    assert printed["stopped"] == report["stopped"] and printed["report_file"] != report["report_file"]
+    assert Path(printed["report_file"]).exists() and len(_reports(out)) == 2
 
 
 def test_a_row_the_server_refuses_is_found_and_quarantined(store: Store, settings: Settings, tmp_path: Path) -> None:

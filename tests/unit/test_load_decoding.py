@@ -80,3 +80,26 @@ def test_a_quoted_multiline_field_decodes_across_lines(tmp_path: Path) -> None:
 def test_an_unknown_encoding_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown encoding 'klingon'"):
         list(decoded_lines(_write(tmp_path, b"a\n"), "klingon"))
+
+
+def test_oversize_values_are_flagged_in_every_format(tmp_path: Path) -> None:
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    long = "x" * 70_000
+    table = pa.table({"productId": ["p1", "p2"], "name": pa.array(["ok", long], pa.large_string()), "n": [1, 2]})
+    pq.write_table(table, tmp_path / "p.parquet")
+    (tmp_path / "p.jsonl").write_text(
+        json.dumps({"productId": "p1"}) + "\n" + json.dumps({"productId": "p2", "name": long}) + "\n"
+    )
+    for name in ("p.parquet", "p.jsonl"):
+        rows = list(read_rows(tmp_path / name))
+        assert rows[0] == (
+            1,
+            {"productId": "p1"} if name.endswith("jsonl") else {"productId": "p1", "name": "ok", "n": 1},
+        )
+        line, row = rows[1]
+        assert line == 2 and row["__error__"] == "name: 70,000 characters, over the maximum field length of 65,536"
+        assert row["name"].endswith("… (70,000 characters)") and len(row["name"]) < 300
