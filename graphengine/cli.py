@@ -20,12 +20,14 @@ from graphengine.commands.journeys import analyst_app
 from graphengine.commands.journeys import app as journeys_app
 from graphengine.commands.journeys import browser_check as browser_check_command
 from graphengine.commands.journeys import report as report_command
+from graphengine.commands.orders import LoadCommand
 from graphengine.commands.serve import recommend as recommend_command
 from graphengine.commands.serve import serve as serve_command
 from graphengine.config import Settings, get_settings
 from graphengine.errors import (
     AnalysisError,
     ConfigError,
+    Conflict,
     GraphEngineError,
     LocalServerError,
     NotFound,
@@ -66,6 +68,7 @@ EXIT_CODES: dict[type[GraphEngineError], int] = {
     ValidationFailed: 6,
     NotFound: 7,
     AnalysisError: 8,
+    Conflict: 9,
 }
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")]
@@ -213,7 +216,7 @@ def run_load(kind: str, path: Path, options: LoadOptions, settings: Settings, qu
         return load_file(store, kind, path, options, salt=salt, on_progress=lambda n: progress.advance(task, n))
 
 
-@app.command("load")
+@app.command("load", cls=LoadCommand)
 def load(
     kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}.")],
     file: Annotated[Path, typer.Argument(help="A .csv, .tsv, .jsonl or .parquet file.")],

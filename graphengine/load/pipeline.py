@@ -25,6 +25,7 @@ from typing import Any, Literal, Protocol
 from pydantic import ValidationError
 
 from graphengine.errors import ConfigError, GraphEngineError, StoreUnavailable
+from graphengine.load.chains import relink_event_chains
 from graphengine.load.decoding import DEFAULT_ENCODING
 from graphengine.load.kinds import REFERENCE_LABELS, Kind, Params, get_kind
 from graphengine.load.privacy import guard_columns
@@ -33,6 +34,7 @@ from graphengine.load.readers import ColumnMap, Row, detect_format, read_rows, r
 from graphengine.load.report import LoadReport, new_run_id
 from graphengine.load.writes import BatchResult, stop_error, write_bisecting
 from graphengine.model._base import InputRecord
+from graphengine.model.rules import DEFAULT_RULES, ValueRules
 from graphengine.store import Store
 
 Party = Literal["first", "second", "third"]
@@ -50,6 +52,7 @@ class LoadOptions:
     out_dir: Path = Path(".graphengine/loads")
     extra_privacy_terms: tuple[str, ...] = ()
     fmt: str | None = None
+    rules: ValueRules = DEFAULT_RULES  # how times are read and which are accepted (graphengine.model.rules)
     encoding: str = DEFAULT_ENCODING  # of CSV/JSONL text; an undecodable byte stops the load at its line
 
 
@@ -72,9 +75,13 @@ def _test_row_reason(kind: Kind, row: Row) -> str | None:
     return None
 
 
-def validate_chunk(kind: Kind, chunk: list[tuple[int, Row]], quarantine: Quarantine) -> list[_Pending]:
-    """Validate rows into records; every rejected row goes to the quarantine with its reasons."""
+def validate_chunk(
+    kind: Kind, chunk: list[tuple[int, Row]], quarantine: Quarantine, rules: ValueRules = DEFAULT_RULES
+) -> list[_Pending]:
+    """Validate rows into records under the value ``rules``; every rejected row goes to the quarantine with its
+    reasons."""
     out = []
+    context = {"rules": rules}
     for line, row in chunk:
         if "__error__" in row:
             quarantine.add(line, row, [f"row: {row['__error__']}"])
@@ -84,7 +91,7 @@ def validate_chunk(kind: Kind, chunk: list[tuple[int, Row]], quarantine: Quarant
             quarantine.add(line, row, [test_reason])
             continue
         try:
-            record = kind.model.model_validate(row)
+            record = kind.model.model_validate(row, context=context)
         except ValidationError as exc:
             quarantine.add(line, row, reasons_from_validation(exc))
             continue
@@ -150,7 +157,6 @@ class OnlineSink:
         self.store = store
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphengine-writer")
         self._in_flight: Future[BatchResult] | None = None
-        self.moved: set[str] = set()  # customers that events were taken from (their chains are relinked too)
 
     def begin(self, kind: Kind, options: LoadOptions) -> None:
         self.store.write("load.merge_source", {"source": options.source, "party": options.party, "kind": kind.name})
@@ -176,17 +182,13 @@ class OnlineSink:
         if self._in_flight is None:
             return []
         future, self._in_flight = self._in_flight, None
-        result = future.result()
-        for record in result.records:
-            self.moved.update(record.get("moved") or ())
-        return [result]
+        return [future.result()]
 
     def finish(self, kind: Kind, customer_ids: set[str]) -> None:
-        """Events: chain every touched customer's events in time order (late events fall into place)."""
+        """Chain every touched customer's events in time order (late events fall into place), and the chains an
+        earlier load wrote but never relinked (it was stopped or killed: those customers are marked pending)."""
         self.flush()
-        ids = sorted(customer_ids | self.moved)
-        for start in range(0, len(ids), 2_000):
-            self.store.write("load.relink_event_chains", {"customerIds": ids[start : start + 2_000]})
+        relink_event_chains(self.store, customer_ids)
 
     def close(self) -> None:
         self._writer.shutdown(wait=True)
@@ -204,9 +206,18 @@ class Loader:
         self._touched_customers: set[str] = set()
         self._in_flight: deque[list[_Pending]] = deque()  # batches handed to the sink, not yet settled
 
-    def load(self, path: Path, on_progress: Callable[[int], None] | None = None) -> LoadReport:
-        """Load ``path``; returns the report (also written to ``reports/``). A load that stops raises its error
-        after writing the report, which the error carries in ``details["load_report"]``."""
+    def load(
+        self,
+        path: Path,
+        on_progress: Callable[[int], None] | None = None,
+        *,
+        rows: Iterable[tuple[int, Row]] | None = None,
+        columns: list[str] | None = None,
+    ) -> LoadReport:
+        """Load ``path``; or, with ``rows`` (already mapped, e.g. joined orders and lines) and their header
+        ``columns``, load those rows instead, naming the report and quarantine after ``path``. Returns the report
+        (also written to ``reports/``). A load that stops raises its error after writing the report, which the
+        error carries in ``details["load_report"]``."""
         opts = self.options
         run_id = new_run_id()
         name = f"{self.kind.name}-{path.name}-{run_id}"
@@ -216,7 +227,7 @@ class Loader:
         report_path = opts.out_dir / "reports" / f"{name}.json"
         started = time.perf_counter()
         try:
-            self._run(path, report, quarantine, on_progress)
+            self._run(path, report, quarantine, on_progress, rows, columns)
             quarantine.close()
         except BaseException as exc:
             error = self._stop(path, report, quarantine, exc)
@@ -231,27 +242,33 @@ class Loader:
 
     # ------------------------------------------------------------------------------------ steps
     def _run(
-        self, path: Path, report: LoadReport, quarantine: Quarantine, on_progress: Callable[[int], None] | None
+        self,
+        path: Path,
+        report: LoadReport,
+        quarantine: Quarantine,
+        on_progress: Callable[[int], None] | None,
+        rows: Iterable[tuple[int, Row]] | None,
+        columns: list[str] | None,
     ) -> None:
         opts = self.options
         fmt = opts.fmt or detect_format(path)
-        header = opts.mapping.header(source_columns(path, fmt, opts.encoding))
+        header = columns if columns is not None else opts.mapping.header(source_columns(path, fmt, opts.encoding))
         guard_columns(header, f"{path.name} (source {opts.source})", opts.extra_privacy_terms)
         require_columns(path, header, self.kind.required_columns)
         report.ignored_columns = ignored_columns(self.kind, header)
         self.sink.begin(self.kind, opts)
-        mapped = ((line, opts.mapping.apply(row)) for line, row in read_rows(path, fmt, opts.encoding))
-        for chunk in _batched(mapped, opts.batch_size):
+        if rows is None:
+            rows = ((line, opts.mapping.apply(r)) for line, r in read_rows(path, fmt, opts.encoding))
+        for chunk in _batched(rows, opts.batch_size):
             report.rows_read += len(chunk)
-            pending = validate_chunk(self.kind, chunk, quarantine)
+            pending = validate_chunk(self.kind, chunk, quarantine, opts.rules)
             if not self._refs_checked_by_write():
                 pending = self._check_references(pending, quarantine, report)
             self._write(pending, report, quarantine)
             if on_progress:
                 on_progress(len(chunk))
         self._settle(self.sink.flush(), report, quarantine)
-        if self._touched_customers:
-            self.sink.finish(self.kind, self._touched_customers)
+        self.sink.finish(self.kind, self._touched_customers)
 
     def _stop(self, path: Path, report: LoadReport, quarantine: Quarantine, exc: BaseException) -> BaseException:
         """Account for a load that stops on ``exc``: rows still in flight are settled when the cause is not the
@@ -282,8 +299,7 @@ class Loader:
         """Finish what was handed to the sink (the load stops for a reason other than the database)."""
         try:
             self._settle(self.sink.flush(), report, quarantine)
-            if self._touched_customers:
-                self.sink.finish(self.kind, self._touched_customers)
+            self.sink.finish(self.kind, self._touched_customers)
         except GraphEngineError:
             return
 

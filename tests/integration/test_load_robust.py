@@ -139,13 +139,19 @@ def test_a_file_that_is_not_parquet_is_refused_in_one_line(store: Store, setting
     assert Path(printed["report_file"]).exists() and len(_reports(out)) == 2
 
 
-def test_a_row_the_server_refuses_is_found_and_quarantined(store: Store, settings: Settings, tmp_path: Path) -> None:
+def test_rows_refused_at_write_time_are_quarantined_and_the_rest_loads(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    """An offset beyond ±18:00 (once a server error that crashed the load) and an eventId another customer owns
+    (refused by load.merge_events in its ``rejected`` column): each row is quarantined with its reason."""
     salt = settings.hash_salt.get_secret_value()
     options = LoadOptions(source="crm", out_dir=tmp_path / "base")
-    load_file(store, "customers", write_csv(tmp_path / "c.csv", [{"customerId": "c1"}]), options, salt=salt)
-    load_file(
-        store, "channels", write_csv(tmp_path / "ch.csv", [{"channelId": "web", "kind": "web"}]), options, salt=salt
-    )
+    customers = write_csv(tmp_path / "c.csv", [{"customerId": "c1"}, {"customerId": "c2"}])
+    load_file(store, "customers", customers, options, salt=salt)
+    channels = write_csv(tmp_path / "ch.csv", [{"channelId": "web", "kind": "web"}])
+    load_file(store, "channels", channels, options, salt=salt)
+    owned = {"eventId": "e3", "customerId": "c2", "type": "visit", "channelId": "web", "at": "2026-02-01T10:00:00Z"}
+    load_file(store, "events", write_jsonl(tmp_path / "owned.jsonl", [owned]), options, salt=salt)
     events = [
         {"eventId": f"e{i}", "customerId": "c1", "type": "visit", "channelId": "web", "at": f"2026-03-01T10:0{i}:00Z"}
         for i in range(8)
@@ -157,14 +163,16 @@ def test_a_row_the_server_refuses_is_found_and_quarantined(store: Store, setting
     assert proc.returncode == 10, proc.stderr
     assert "Traceback" not in proc.stderr
     report = json.loads(proc.stdout)
-    assert (report["rows_read"], report["loaded"], report["quarantined"], report["batches"]) == (8, 7, 1, 1)
+    assert (report["rows_read"], report["loaded"], report["quarantined"], report["batches"]) == (8, 6, 2, 1)
+    assert report["rejected_at_write"] == 1
     _balanced(report)
-    [row] = read_quarantine(Path(report["quarantine_file"]))
-    assert row["line"] == 6 and row["row"]["eventId"] == "e5"
-    assert "18" in row["reasons"][0], row  # the server's (or, once validated, the model's) offset range
-    assert _count(store, "Event") == 7
+    rows = {q["row"]["eventId"]: (q["line"], q["reasons"]) for q in read_quarantine(Path(report["quarantine_file"]))}
+    assert rows["e3"] == (4, ["eventId: e3 belongs to another customer"])
+    assert rows["e5"][0] == 6 and "18" in rows["e5"][1][0]  # the model's (or the server's) offset range
+    performed = store.run_text("MATCH (c:Customer)-[:PERFORMED]->(e:Event) RETURN c.customerId AS c, count(e) AS n")
+    assert sorted((r["c"], r["n"]) for r in performed) == [("c1", 6), ("c2", 1)]
     chain = store.run_text("MATCH (:Event)-[r:NEXT]->(:Event) RETURN count(r) AS n")[0]["n"]
-    assert chain == 6  # the seven loaded events are chained in time order
+    assert chain == 5  # c1's six loaded events are chained in time order
 
     proc = _load(settings, "events", path, out)  # the re-run gives the same graph
     assert proc.returncode == 10, proc.stderr
