@@ -13,7 +13,7 @@ from typing import Annotated, cast
 import typer
 from rich.table import Table
 
-from graphengine.commands._common import err, out, print_json
+from graphengine.commands._common import EpochOpt, TimezoneOpt, err, out, print_json, value_rules
 from graphengine.commands.analyze import app as analyze_app
 from graphengine.commands.evaluate import app as evaluate_app
 from graphengine.commands.journeys import analyst_app
@@ -232,6 +232,8 @@ def load(
     mode: Annotated[
         str, typer.Option(help="online (UNWIND batches) or import (neo4j-admin, replaces the database).")
     ] = "online",
+    timezone: TimezoneOpt = "UTC",
+    epoch: EpochOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Load one source file of one kind.
@@ -261,6 +263,7 @@ def load(
         create_missing=create_missing,
         batch_size=batch_size or settings.batch_size,
         out_dir=out_dir,
+        rules=value_rules(settings, timezone, epoch),
         encoding=encoding,
     )
     if mode not in ("online", "import"):

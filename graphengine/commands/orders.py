@@ -15,7 +15,7 @@ import typer.main
 from rich.table import Table
 from typer.core import TyperCommand
 
-from graphengine.commands._common import JsonOpt, err, out, settings
+from graphengine.commands._common import EpochOpt, JsonOpt, TimezoneOpt, err, out, settings, value_rules
 from graphengine.errors import ConfigError
 from graphengine.load import LoadOptions
 from graphengine.load.orders import OrdersLoad, load_orders
@@ -50,6 +50,8 @@ def orders(
     create_missing: Annotated[bool, typer.Option(help="Create placeholder customers and products.")] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per UNWIND transaction.")] = None,
     out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
+    timezone: TimezoneOpt = "UTC",
+    epoch: EpochOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Load order lines as purchases, each joined to its order (customer, time, channel).
@@ -68,6 +70,7 @@ def orders(
         create_missing=create_missing,
         batch_size=batch_size or config.batch_size,
         out_dir=out_dir,
+        rules=value_rules(config, timezone, epoch),
     )
     order_path, lines_path = (orders_file, lines) if lines is not None else (None, orders_file)
     for path in (orders_file, lines):

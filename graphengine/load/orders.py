@@ -44,6 +44,7 @@ from graphengine.load.quarantine import Quarantine, reasons_from_validation
 from graphengine.load.readers import Row, detect_format, read_rows, source_columns
 from graphengine.load.report import LoadReport
 from graphengine.model._base import InputRecord, Key, OptStr, Timestamp
+from graphengine.model.rules import DEFAULT_RULES, ValueRules
 from graphengine.store import Store
 
 ORDER_COLUMNS = ("orderId", "customerId", "at", "channelId")
@@ -118,9 +119,10 @@ class OrderIndex:
 
     ``at`` keeps its source value, so the purchases model reads it exactly as it reads a purchases file."""
 
-    def __init__(self, path: Path, summary: OrdersSummary) -> None:
+    def __init__(self, path: Path, summary: OrdersSummary, rules: ValueRules = DEFAULT_RULES) -> None:
         self.path = path
         self.summary = summary
+        self.context = {"rules": rules}  # the same value rules as the lines (time zone, epoch, range)
         self.orders: dict[str, list[Any]] = {}
         self.refused: dict[str, str] = {}  # orderId → why the order was quarantined
 
@@ -144,7 +146,7 @@ class OrderIndex:
             reasons = [test]
         else:
             try:
-                order = OrderIn.model_validate(row)
+                order = OrderIn.model_validate(row, context=self.context)
             except ValidationError as exc:
                 reasons = reasons_from_validation(exc)
             else:
@@ -332,7 +334,7 @@ def prepare_join(orders: Path | None, lines: Path, options: LoadOptions, *, run:
     quarantine_path = options.out_dir / "quarantine" / f"orders-{orders.name}-{run}.jsonl"
     mapped = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, fmt))
     with Quarantine(quarantine_path, orders) as quarantine:
-        join.index = OrderIndex(orders, summary).read(mapped, quarantine)
+        join.index = OrderIndex(orders, summary, options.rules).read(mapped, quarantine)
     summary.orders_quarantine_file = str(quarantine_path) if quarantine.count else None
     return join
 
