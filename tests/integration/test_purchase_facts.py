@@ -14,7 +14,9 @@ import pytest
 import uvicorn
 
 from graphengine.config import Settings
+from graphengine.demo import DemoSpec, generate_demo, load_demo
 from graphengine.load import LoadOptions, LoadReport, load_file
+from graphengine.load.aggregates import check_purchase_aggregates, rebuild_purchase_aggregates
 from graphengine.store import Store
 from tests.integration._files import write_csv
 from tests.integration.test_api_harness import API_KEY, base_url, running_api
@@ -222,4 +224,23 @@ def test_concurrent_distinct_lines_on_one_pair_are_all_counted(
         thread.join(timeout=300)
     pair = _pairs(store)[("c2", "p2")]
     assert (pair["count"], pair["amount"]) == (clients * rounds, 2 * clients * rounds)
+    assert_aggregates_derivable(store)
+
+
+# ------------------------------------------------------------------------------------------ from scratch
+def test_every_aggregate_of_the_demo_is_derivable_and_a_rebuild_repairs_tampering(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    generate_demo(tmp_path / "data", DemoSpec(customers=300, products=60, communities=3, influencers=4))
+    load_demo(store, tmp_path / "data", salt=settings.hash_salt.get_secret_value(), out_dir=tmp_path / "out")
+    assert_aggregates_derivable(store)
+    assert check_purchase_aggregates(store)["stale"] == 0
+    pairs = check_purchase_aggregates(store)["pairs"]
+    assert pairs > 100
+    store.run_text("MATCH ()-[r:PURCHASED]->() WITH r LIMIT 3 SET r.count = r.count + 7")
+    store.run_text("MATCH (c:Customer), (p:Product) WITH c, p LIMIT 1 MERGE (c)-[:PURCHASED {count: 1}]->(p)")
+    store.run_text("MATCH ()-[r:PURCHASED]->() WITH r SKIP 10 LIMIT 1 DELETE r")
+    assert check_purchase_aggregates(store)["stale"] >= 4
+    result = rebuild_purchase_aggregates(store, batch=50)
+    assert result["after"] == {"pairs": pairs, "stale": 0}
     assert_aggregates_derivable(store)

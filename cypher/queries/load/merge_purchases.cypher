@@ -5,7 +5,8 @@
 // and a re-send with other values corrects it (a line moved to another customer or product leaves its old pair).
 // The customers whose aggregates change are locked first, in id order; then every affected (customer, product)
 // pair gets its PURCHASED {count, quantity, amount, orders, firstAt, lastAt} recomputed from its lines — never
-// incremented — and a pair left without lines loses its PURCHASED.
+// incremented — and a pair left without lines loses its PURCHASED. The amount is rounded to 6 decimals, so sums
+// taken in any order (online, import, rebuild) agree.
 UNWIND $rows AS row
 OPTIONAL MATCH (c:Customer {customerId: row.customerId})
 OPTIONAL MATCH (p:Product {productId: row.productId})
@@ -50,7 +51,7 @@ CALL (touched) {
   MATCH (c:Customer {customerId: pair[0]})
   MATCH (p:Product {productId: pair[1]})
   OPTIONAL MATCH (l:OrderLine {customerId: pair[0], productId: pair[1]})
-  WITH c, p, count(l) AS n, sum(l.quantity) AS quantity, sum(l.amount) AS amount,
+  WITH c, p, count(l) AS n, sum(l.quantity) AS quantity, round(sum(l.amount), 6) AS amount,
        count(DISTINCT l.orderId) AS orders, min(l.at) AS firstAt, max(l.at) AS lastAt
   CALL (c, p, n) {
     WITH c, p, n
