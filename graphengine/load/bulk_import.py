@@ -25,6 +25,7 @@ from graphengine.errors import LocalServerError
 from graphengine.load.kinds import Kind, Params
 from graphengine.load.pipeline import Loader, LoadOptions
 from graphengine.load.report import LoadReport
+from graphengine.load.writes import BatchResult, rejected_by_query
 from graphengine.store import Store, apply_schema
 from graphengine.store.local_server import LocalNeo4j
 
@@ -239,7 +240,6 @@ class ImportSink:
 
     def __init__(self) -> None:
         self.graph = GraphBuffer()
-        self.rejected: list[Params] = []  # rows the in-memory writes refused ({i, reason}), as the queries return
 
     def begin(self, kind: Kind, options: LoadOptions) -> None:
         now = dt.datetime.now(dt.UTC).isoformat()
@@ -257,8 +257,12 @@ class ImportSink:
         for key in ids:
             self.graph.nodes[label][key] = {KEYS[label]: key, "placeholder": True, "sources": [source]}
 
-    def write(self, kind: Kind, rows: list[Params], source: str) -> None:
-        self.rejected.extend(APPLY[kind.name](self.graph, rows, source) or [])
+    def write(self, kind: Kind, rows: list[Params], source: str) -> list[BatchResult]:
+        """Apply one batch at once; rows refused as the online query would refuse them come back by index."""
+        for index, row in enumerate(rows):
+            row["_i"] = index
+        rejected = APPLY[kind.name](self.graph, rows, source) or []
+        return [BatchResult(rejected=rejected_by_query([{"rejected": rejected}], len(rows)))]
 
     def flush(self) -> None:
         return None

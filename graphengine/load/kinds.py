@@ -228,7 +228,8 @@ KINDS: dict[str, Kind] = {
             ("lineId",),
             (Ref("customerId", "Customer"), Ref("productId", "Product")),
             None,
-            "order lines, aggregated into PURCHASED {count, quantity, amount, firstAt, lastAt}",
+            "order lines (OrderLine facts), summed into PURCHASED {count, quantity, amount, orders, firstAt, lastAt}",
+            refs_in_write=True,
         ),
         Kind(
             "ratings",
@@ -246,7 +247,8 @@ KINDS: dict[str, Kind] = {
             ("eventId",),
             (Ref("customerId", "Customer"), Ref("channelId", "Channel"), Ref("productId", "Product")),
             _event,
-            "behavioural events, chained per customer in time order with NEXT",
+            "behavioural events of one customer each, chained per customer in time order with NEXT",
+            refs_in_write=True,
         ),
     )
 }

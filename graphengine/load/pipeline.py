@@ -221,7 +221,14 @@ class Loader:
         opts = self.options
         run_id = new_run_id()
         name = f"{self.kind.name}-{path.name}-{run_id}"
-        report = LoadReport(kind=self.kind.name, file=str(path), source=opts.source, party=opts.party, run_id=run_id)
+        report = LoadReport(
+            kind=self.kind.name,
+            file=str(path),
+            source=opts.source,
+            party=opts.party,
+            run_id=run_id,
+            value_rules=opts.rules.describe(),
+        )
         report.encoding = opts.encoding
         quarantine = Quarantine(opts.out_dir / "quarantine" / f"{name}.jsonl", path)
         report_path = opts.out_dir / "reports" / f"{name}.json"

@@ -37,6 +37,7 @@ class LoadReport:
     mode: str = "online"
     run_id: str = ""
     encoding: str = "utf-8"
+    value_rules: dict[str, Any] = field(default_factory=dict)  # time zone, epoch unit and time range applied
     rows_read: int = 0
     loaded: int = 0
     quarantined: int = 0
@@ -110,6 +111,13 @@ class LoadReport:
             )
         if self.ignored_columns:
             lines.append(f"ignored columns (no field reads them): {', '.join(self.ignored_columns)}")
+        if self.value_rules:
+            rules = self.value_rules
+            lines.append(
+                f"times without a zone read as {rules.get('timezone')}; epoch numbers "
+                + (f"in {rules['epoch']}" if rules.get("epoch") else "refused")
+                + f"; accepted range {str(rules.get('earliest'))[:10]} … {str(rules.get('latest'))[:10]}"
+            )
         if self.quarantine_file:
             lines.append(f"quarantined rows with reasons: {self.quarantine_file}")
         lines.append(f"report: {self.report_file or '(not written)'}")
