@@ -383,7 +383,8 @@ def main() -> None:
         sys.exit(code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrupted; loads are idempotent: running the same command again is safe", highlight=False)
         sys.exit(130)
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
         import click
