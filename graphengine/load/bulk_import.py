@@ -29,7 +29,7 @@ from graphengine.load.pipeline import Loader, LoadOptions
 from graphengine.load.report import LoadReport
 from graphengine.store import Store, apply_schema
 from graphengine.store.local_server import LocalNeo4j
-from graphengine.store.reset import data_counts
+from graphengine.store.reset import GraphCounts, data_counts
 
 KEYS = {
     "Customer": "customerId",
@@ -358,6 +358,31 @@ def import_files(
     ``after_checks`` is called with the CSV folder after the checks, before the server stops (tests inject
     faults there)."""
     check_references(files)
+    _guard(local, replace)
+    sink = ImportSink()
+    reports = [Loader(sink, kind, options, salt=salt).load(path) for kind, path, options in files]
+    sink.link_event_chains()
+    folder = local.import_dir / "graphengine-import"
+    node_args, rel_args = sink.write_csvs(folder)
+    check_import_csvs(import_paths([*node_args, *rel_args]))
+    if after_checks is not None:
+        after_checks(folder)
+    before = _guard(local, replace)  # again: the graph may have been written to while the files were read
+    local.stop()
+    local.write_config()
+    dump = None if before.empty else _dump(local, database)
+    if dump is not None and notify is not None:
+        notify(f"the previous database ({before}) was dumped to {dump}")
+    try:
+        _admin_import(local, database, folder / "import.report", node_args, rel_args)
+        _start_with_schema(local)
+    except GraphEngineError as exc:
+        _restore(local, database, dump, folder, exc)
+    return reports
+
+
+def _guard(local: LocalNeo4j, replace: bool) -> GraphCounts:
+    """What the database holds; refused when it holds anything and ``replace`` is not given."""
     local.start()  # counting needs the server; a no-op when it runs
     with Store(local.settings) as store:
         before = data_counts(store)
@@ -368,25 +393,18 @@ def import_files(
             "import fails), empty it with `graphengine db reset`, or load online (--mode online).",
             details={"nodes": before.nodes, "relationships": before.relationships},
         )
-    sink = ImportSink()
-    reports = [Loader(sink, kind, options, salt=salt).load(path) for kind, path, options in files]
-    sink.link_event_chains()
-    folder = local.import_dir / "graphengine-import"
-    node_args, rel_args = sink.write_csvs(folder)
-    check_import_csvs(import_paths([*node_args, *rel_args]))
-    if after_checks is not None:
-        after_checks(folder)
-    local.stop()
-    local.write_config()
-    dump = None if before.empty else local.dump_database(database)
-    if dump is not None and notify is not None:
-        notify(f"the previous database ({before}) was dumped to {dump}")
+    return before
+
+
+def _dump(local: LocalNeo4j, database: str) -> Path:
     try:
-        _admin_import(local, database, folder / "import.report", node_args, rel_args)
-        _start_with_schema(local)
+        return local.dump_database(database)
     except GraphEngineError as exc:
-        _restore(local, database, dump, folder, exc)
-    return reports
+        local.start()
+        raise LocalServerError(
+            f"the database could not be dumped, so nothing was imported; nothing was changed and the server runs "
+            f"again. {exc.message}"
+        ) from exc
 
 
 def _admin_import(local: LocalNeo4j, database: str, report: Path, node_args: list[str], rel_args: list[str]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from graphengine.config import Settings
+from graphengine.demo import DemoSpec, generate_demo
 from graphengine.errors import LocalServerError, ValidationFailed
 from graphengine.load import LoadOptions, load_file
 from graphengine.load.bulk_import import import_files
@@ -173,3 +174,22 @@ def test_awkward_text_round_trips_through_the_import(store: Store, settings: Set
     import_files(LocalNeo4j(settings), plan, salt=salt)
     store.verify()
     assert store.run_text(read) == online
+
+
+def test_demo_import_needs_an_empty_graph_and_fresh_empties_it(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    generate_demo(tmp_path / "data", DemoSpec(customers=100, seed=3))
+    before = _old_graph(store, settings, tmp_path)
+    args = ("demo", "load", str(tmp_path / "data"), "--mode", "import", "--out-dir", str(tmp_path / "out"))
+    refused = run_graphengine(settings, *args)
+    assert refused.returncode == 6, refused.stderr
+    assert data_counts(store) == before
+
+    dumps = set(LocalNeo4j(settings).dumps_dir.glob("*.dump"))
+    fresh = run_graphengine(settings, *args, "--fresh")
+    assert fresh.returncode == 0, fresh.stderr
+    assert "--fresh: deleted 7 nodes and 1 relationships" in _said(fresh)
+    assert set(LocalNeo4j(settings).dumps_dir.glob("*.dump")) == dumps, "imported into an empty graph: no dump"
+    store.verify()
+    assert "C1" not in _ids(store) and len(_ids(store)) >= 95
