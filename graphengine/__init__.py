@@ -4,6 +4,7 @@ from graphengine.config import Settings, get_settings
 from graphengine.errors import (
     AnalysisError,
     ConfigError,
+    Conflict,
     GraphEngineError,
     LocalServerError,
     NotFound,
@@ -18,6 +19,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AnalysisError",
     "ConfigError",
+    "Conflict",
     "GraphEngineError",
     "LocalNeo4j",
     "LocalServerError",

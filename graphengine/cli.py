@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -12,19 +13,21 @@ from typing import Annotated, cast
 import typer
 from rich.table import Table
 
-from graphengine.commands._common import err, out
+from graphengine.commands._common import EpochOpt, TimezoneOpt, err, out, print_json, value_rules
 from graphengine.commands.analyze import app as analyze_app
 from graphengine.commands.evaluate import app as evaluate_app
 from graphengine.commands.journeys import analyst_app
 from graphengine.commands.journeys import app as journeys_app
 from graphengine.commands.journeys import browser_check as browser_check_command
 from graphengine.commands.journeys import report as report_command
+from graphengine.commands.orders import LoadCommand
 from graphengine.commands.serve import recommend as recommend_command
 from graphengine.commands.serve import serve as serve_command
 from graphengine.config import Settings, get_settings
 from graphengine.errors import (
     AnalysisError,
     ConfigError,
+    Conflict,
     GraphEngineError,
     LocalServerError,
     NotFound,
@@ -32,8 +35,10 @@ from graphengine.errors import (
     ValidationFailed,
 )
 from graphengine.load import KINDS, ColumnMap, LoadOptions, LoadReport, load_file
+from graphengine.load.decoding import codec_name
 from graphengine.load.pipeline import Party
 from graphengine.load.readers import detect_format
+from graphengine.load.report import report_of
 from graphengine.progress import rich_progress
 from graphengine.store import LocalNeo4j, Store, apply_schema
 from graphengine.store.reset import RESET_BATCH, data_counts, reset_graph
@@ -66,6 +71,7 @@ EXIT_CODES: dict[type[GraphEngineError], int] = {
     ValidationFailed: 6,
     NotFound: 7,
     AnalysisError: 8,
+    Conflict: 9,
 }
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")]
@@ -223,6 +229,7 @@ def db_reset(
 
 # ------------------------------------------------------------------------------------------ load
 EXIT_QUARANTINED = 10
+EXIT_NO_FILE = 2  # as for any other wrong command-line argument
 
 
 def _column_map(mapping_file: Path | None, maps: list[str], drops: list[str]) -> ColumnMap:
@@ -235,17 +242,20 @@ def _column_map(mapping_file: Path | None, maps: list[str], drops: list[str]) ->
 
 
 def run_load(kind: str, path: Path, options: LoadOptions, settings: Settings, quiet: bool = False) -> LoadReport:
-    """Load one file, showing a rich progress bar with rows/s; shared by the CLI and the loaders/ scripts."""
+    """Load one file, showing a rich progress bar with rows/s on a terminal; shared by the CLI and the loaders/
+    scripts."""
     salt = settings.hash_salt.get_secret_value()
-    with Store(settings) as store, rich_progress(err, disable=quiet) as progress:
+    # the driver logs a lost connection itself; the load's one-line error and its report say it instead
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
+    with Store(settings) as store, rich_progress(err, disable=quiet or not err.is_terminal) as progress:
         task = progress.add_task(f"{kind} ← {path.name}", total=None)
         return load_file(store, kind, path, options, salt=salt, on_progress=lambda n: progress.advance(task, n))
 
 
-@app.command("load")
+@app.command("load", cls=LoadCommand)
 def load(
     kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}.")],
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A .csv, .tsv, .jsonl or .parquet file.")],
+    file: Annotated[Path, typer.Argument(help="A .csv, .tsv, .jsonl or .parquet file.")],
     source: Annotated[str, typer.Option(help="Name of the data source (provenance on every node and edge).")],
     party: Annotated[str, typer.Option(help="first, second or third party data.")] = "first",
     map_: Annotated[list[str], typer.Option("--map", help="Rename a column: source=ours (repeatable).")] = [],  # noqa: B006
@@ -254,26 +264,39 @@ def load(
     create_missing: Annotated[bool, typer.Option(help="Create placeholder nodes for unknown references.")] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per UNWIND transaction.")] = None,
     out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
+    encoding: Annotated[str, typer.Option(help="Text encoding of a CSV/JSONL file (e.g. cp1252, latin-1).")] = "utf-8",
     mode: Annotated[
         str, typer.Option(help="online (UNWIND batches) or import (neo4j-admin, into an empty database).")
     ] = "online",
     replace: Annotated[
         bool, typer.Option(help="--mode import into a non-empty database: dump it, replace it, restore it on failure.")
     ] = False,
+    timezone: TimezoneOpt = "UTC",
+    epoch: EpochOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Load one source file of one kind. Exit 0: all loaded; 10: loaded, some rows quarantined; 6: refused.
+    """Load one source file of one kind.
+
+    Exit 0: all loaded; 10: loaded, some rows quarantined; 2: the file does not exist; 3: a quarantine or report
+    file cannot be written (disk full…); 4: Neo4j is not reachable; 6: the file is refused (privacy guard,
+    missing columns) or cannot be read (wrong --encoding, not Parquet). A load that stops still prints and writes
+    its report; rows written before the stop stay, and a re-run is safe.
 
     --mode import validates the same way, then builds the local database from this file with neo4j-admin
     import (the server is stopped and started again): for a large first load into an empty graph. It refuses a
     non-empty database unless --replace, and a kind whose references (customers, products, ...) are not in the
     same import."""
     settings = _settings()
+    if not file.is_file():
+        problem = "not a file" if file.exists() else "source file not found"
+        err.print(f"error: {problem}: {file}", soft_wrap=True, markup=False, highlight=False)
+        raise typer.Exit(EXIT_NO_FILE)
     if party not in ("first", "second", "third"):
         raise ConfigError("--party is first, second or third")
     if kind not in KINDS:
         raise NotFound(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
     detect_format(file)
+    codec_name(encoding)
     options = LoadOptions(
         source=source,
         party=cast(Party, party),
@@ -281,30 +304,42 @@ def load(
         create_missing=create_missing,
         batch_size=batch_size or settings.batch_size,
         out_dir=out_dir,
+        rules=value_rules(settings, timezone, epoch),
+        encoding=encoding,
     )
     if mode not in ("online", "import"):
         raise ConfigError("--mode is online or import")
-    if mode == "import":
-        from graphengine.load.bulk_import import import_files
+    try:
+        if mode == "import":
+            from graphengine.load.bulk_import import import_files
 
-        report = import_files(
-            _local(),
-            [(kind, file, options)],
-            salt=settings.hash_salt.get_secret_value(),
-            replace=replace,
-            notify=lambda line: err.print(line, highlight=False),
-        )[0]
-        report.mode = "import"
-    else:
-        report = run_load(kind, file, options, settings, quiet=as_json)
-    if as_json:
-        out.print_json(json.dumps(report.to_dict(), default=str))
-    else:
-        out.print(report.table())
-        if report.quarantine_file:
-            out.print(f"quarantined rows with reasons: {report.quarantine_file}")
+            report = import_files(
+                _local(),
+                [(kind, file, options)],
+                salt=settings.hash_salt.get_secret_value(),
+                replace=replace,
+                notify=lambda line: err.print(line, highlight=False),
+            )[0]
+            report.mode = "import"
+        else:
+            report = run_load(kind, file, options, settings, quiet=as_json)
+    except GraphEngineError as exc:
+        stopped = report_of(exc)
+        if stopped is not None:
+            _print_load_report(stopped, as_json)
+        raise
+    _print_load_report(report, as_json)
     if report.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _print_load_report(report: LoadReport, as_json: bool) -> None:
+    if as_json:
+        print_json(report.to_dict())
+        return
+    out.print(report.table())
+    for line in report.summary_lines():
+        out.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 # ------------------------------------------------------------------------------------------ demo
@@ -410,12 +445,13 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except GraphEngineError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        err.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
         code = next((c for cls, c in EXIT_CODES.items() if isinstance(exc, cls)), 1)
         sys.exit(code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrupted; loads are idempotent: running the same command again is safe", highlight=False)
         sys.exit(130)
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
         import click

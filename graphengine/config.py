@@ -6,6 +6,7 @@ Nothing is read at import time: the CLI and the app factory call :func:`get_sett
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
@@ -48,6 +49,12 @@ class Settings(BaseSettings):
     # --- Data and privacy -------------------------------------------------------------------------
     hash_salt: SecretStr = SecretStr("graphengine-local-salt")
     batch_size: int = Field(default=10_000, ge=1, le=200_000)
+    earliest_time: dt.datetime = Field(
+        default=dt.datetime(1900, 1, 1, tzinfo=dt.UTC), description="Loads refuse times before this."
+    )
+    latest_time: dt.datetime = Field(
+        default=dt.datetime(2100, 1, 1, tzinfo=dt.UTC), description="Loads refuse times at or after this."
+    )
 
     # --- API --------------------------------------------------------------------------------------
     api_keys: list[str] = Field(default_factory=list)

@@ -11,6 +11,7 @@ Domain code raises these; only ``graphengine.api.errors`` maps them to HTTP, and
     ├── ValidationFailed             input rows were rejected; carries the rejected rows            → HTTP 422
     │   └── PrivacyViolation         a source carries GDPR special-category data                    → HTTP 422
     ├── NotFound                     a customer, product, community, query or run id does not exist → HTTP 404
+    ├── Conflict                     a write contradicts a stored fact (an event owned by another customer) → 409
     └── AnalysisError                an analysis cannot run on the given graph or parameters        → HTTP 409
 """
 
@@ -77,6 +78,13 @@ class NotFound(GraphEngineError):
     code = "not_found"
 
 
+class Conflict(GraphEngineError):
+    """Raised when a write contradicts a stored fact, such as an eventId that belongs to another customer;
+    nothing of the write is kept. ``details["rejected"]`` lists the rows and their reasons."""
+
+    code = "conflict"
+
+
 class AnalysisError(GraphEngineError):
     """Raised when an analysis cannot run: empty projection, unknown algorithm, missing backend."""
 
@@ -86,6 +94,7 @@ class AnalysisError(GraphEngineError):
 __all__ = [
     "AnalysisError",
     "ConfigError",
+    "Conflict",
     "GraphEngineError",
     "LocalServerError",
     "NotFound",

@@ -1,12 +1,12 @@
 """GDPR erasure (Art. 17) of one customer: the graph forgets them in one transaction, and says what went.
 
-``erasure.delete_customer`` removes the Customer node and every relationship it has, the events they
-performed, the identifiers and social accounts no other customer is linked to (with the accounts' follows,
-mentions and derived scores), and identity profiles left without members; profiles that keep other members are
-shrunk and, when their id was built from this customer's id, renamed. Afterwards no node or relationship
-property holds the customer id or the hashed keys of the removed identifiers. Identifiers and accounts shared
-with other customers stay (they are those customers' data too) and the receipt lists the customers that share
-identifiers — likely the same person, to be erased on their own request as well.
+``erasure.delete_customer`` removes the Customer node and every relationship it has, the events they performed
+and their purchase lines, the identifiers and social accounts no other customer is linked to (with the accounts'
+follows, mentions and derived scores), and identity profiles left without members; profiles that keep other
+members are shrunk and, when their id was built from this customer's id, renamed. Afterwards no node or
+relationship property holds the customer id or the hashed keys of the removed identifiers. Identifiers and
+accounts shared with other customers stay (they are those customers' data too) and the receipt lists the
+customers that share identifiers — likely the same person, to be erased on their own request as well.
 
 Not in the graph and so not touched here: source files, quarantine files and load reports on disk.
 """
@@ -37,6 +37,7 @@ def erase_customer(store: Store, customer_id: str) -> dict[str, Any]:
         "removed": {
             "customers": row["customers"],
             "events": row["events"],
+            "orderLines": row["orderLines"],
             "identifiers": row["identifiers"],
             "socialAccounts": row["accounts"],
             "profiles": row["profiles"],

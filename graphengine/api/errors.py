@@ -8,6 +8,7 @@ neo4j ServiceUnavailable …     503     ``store_unavailable`` (+ ``Retry-After`
 NotFound                       404     ``not_found``
 ValidationFailed               422     ``validation_failed`` (``details.rejected`` lists the rows)
 PrivacyViolation               422     ``privacy_violation``
+Conflict                       409     ``conflict`` (``details.rejected``: an event owned by another customer)
 AnalysisError                  409     ``analysis_error``
 ConfigError                    500     ``config_error`` (e.g. Neo4j rejects the credentials)
 request validation (FastAPI)   422     ``validation_failed`` (``details.errors``: loc, msg, type)
@@ -30,6 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graphengine.errors import (
     AnalysisError,
     ConfigError,
+    Conflict,
     GraphEngineError,
     NotFound,
     StoreUnavailable,
@@ -52,7 +54,14 @@ HTTP_CODES = {
     429: "too_many_requests",
     503: "store_unavailable",
 }
-STATUS = ((StoreUnavailable, 503), (NotFound, 404), (ValidationFailed, 422), (AnalysisError, 409), (ConfigError, 500))
+STATUS = (
+    (StoreUnavailable, 503),
+    (NotFound, 404),
+    (ValidationFailed, 422),
+    (Conflict, 409),
+    (AnalysisError, 409),
+    (ConfigError, 500),
+)
 
 
 def error_response(

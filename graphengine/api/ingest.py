@@ -3,9 +3,10 @@
 The records arrive validated (``EventIn``/``PurchaseIn``); here every reference (customer, channel, product)
 is checked first, so a batch naming an unknown node is refused whole (``ValidationFailed`` with each rejected
 row and its reasons) before anything is written. Then the rows go through ``load.merge_purchases`` and
-``load.merge_events`` exactly as a file load would send them, and the touched customers' event chains are
+``load.merge_events`` exactly as a file load would send them, in one transaction: an event that belongs to
+another customer refuses the whole batch (``Conflict``, 409). Afterwards the touched customers' event chains are
 re-linked in time order. Every write is a MERGE keyed by ``lineId``/``eventId``, so re-sending a batch after
-a failure is safe.
+a failure is safe, and a re-send with other values is a correction.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from graphengine.errors import ValidationFailed
+from graphengine.errors import Conflict, ValidationFailed
 from graphengine.load import get_kind
+from graphengine.load.chains import relink_event_chains
 from graphengine.model import EventIn, PurchaseIn
 from graphengine.store import Store
+from graphengine.store.driver import QueryRunner
 
 _REFS: tuple[tuple[str, str, str], ...] = (
     ("customerId", "Customer", "load.find_missing_customers"),
@@ -55,10 +58,22 @@ def _rejections(records: Sequence[EventIn | PurchaseIn], missing: dict[str, set[
     return rejected
 
 
+def _rows(kind_name: str, records: Sequence[EventIn | PurchaseIn], salt: str) -> list[dict[str, Any]]:
+    kind = get_kind(kind_name)
+    return [{**kind.params(r, salt), "_i": index} for index, r in enumerate(records)]
+
+
+def _refused(kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"kind": kind, "index": r["i"], "reasons": [r["reason"]]} for r in rows]
+
+
 def write_events(
     store: Store, events: Sequence[EventIn], purchases: Sequence[PurchaseIn], *, source: str, salt: str
 ) -> dict[str, Any]:
-    """Write events and purchase lines; returns counts and the customers touched."""
+    """Write events and purchase lines in one transaction; returns counts and the customers touched.
+
+    Raises ``ValidationFailed`` (unknown references, checked first) or ``Conflict`` (an eventId that belongs to
+    another customer); either way nothing of the batch is kept."""
     records: list[EventIn | PurchaseIn] = [*events, *purchases]
     rejected = _rejections(records, _missing(store, records))
     if rejected:
@@ -71,17 +86,34 @@ def write_events(
             rejected=rejected,
             details={"rejected": rejected},
         )
-    if purchases:
-        kind = get_kind("purchases")
-        store.write("load.merge_source", {"source": source, "party": "first", "kind": kind.name})
-        store.write(kind.query, {"rows": [kind.params(p, salt) for p in purchases], "source": source})
-    relinked = 0
-    if events:
-        kind = get_kind("events")
-        store.write("load.merge_source", {"source": source, "party": "first", "kind": kind.name})
-        store.write(kind.query, {"rows": [kind.params(e, salt) for e in events], "source": source})
-        customer_ids = sorted({e.customerId for e in events})
-        relinked = int(store.write("load.relink_event_chains", {"customerIds": customer_ids})[0]["customers"])
+    purchase_rows, event_rows = _rows("purchases", purchases, salt), _rows("events", events, salt)
+
+    def work(run: QueryRunner) -> None:
+        refused: list[dict[str, Any]] = []
+        for kind_name, rows in (("purchases", purchase_rows), ("events", event_rows)):
+            if rows:
+                run("load.merge_source", {"source": source, "party": "first", "kind": kind_name})
+                refused += _refused(
+                    kind_name, run(get_kind(kind_name).query, {"rows": rows, "source": source})[0]["rejected"]
+                )
+        if not refused:
+            return
+        claimed = [r for r in refused if any("belongs to another customer" in reason for reason in r["reasons"])]
+        names = ", ".join(repr(event_rows[r["index"]]["eventId"]) for r in claimed)
+        if claimed:
+            raise Conflict(
+                f"event(s) {names} belong to another customer; an event keeps the customer that first sent it; "
+                "nothing was written",
+                details={"rejected": refused},
+            )
+        raise ValidationFailed(
+            f"{len(refused)} rows name unknown customers, channels or products; nothing was written",
+            rejected=refused,
+            details={"rejected": refused},
+        )
+
+    store.write_together(work)
+    relinked = relink_event_chains(store, {e.customerId for e in events}) if events else 0
     return {
         "source": source,
         "events": len(events),

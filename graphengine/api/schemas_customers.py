@@ -154,6 +154,7 @@ class EventReceiptOut(Out):
 class RemovedOut(Out):
     customers: int
     events: int
+    orderLines: int = Field(description="purchase lines (OrderLine facts) of the customer")
     identifiers: int
     socialAccounts: int
     profiles: int

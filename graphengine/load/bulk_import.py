@@ -4,7 +4,8 @@ For large first loads into the local server. The same :class:`~graphengine.load.
 quarantines and dedupes, and reports exactly as online; instead of UNWIND batches, an :class:`ImportSink`
 folds the rows into an in-memory graph with the same semantics as the ``load.*`` queries (MERGE by key,
 provenance lists, PURCHASED aggregates by line id, NEXT chains in time order), then writes one CSV per label and
-relationship type and runs the import tool into the stopped server. The database is replaced, so this is for a
+relationship type and runs the import tool into the stopped server. Purchase lines become OrderLine nodes and
+the PURCHASED aggregates are derived from them, as online. The database is replaced, so this is for a
 first load of a whole set of files; later loads go online. What keeps it from destroying data (refusals, checks
 before the server stops, the dump and the restore) is in :mod:`graphengine.load.import_safety` and
 :func:`import_files`.
@@ -27,6 +28,7 @@ from graphengine.load.import_safety import array_cell, check_import_csvs, check_
 from graphengine.load.kinds import Kind, Params
 from graphengine.load.pipeline import Loader, LoadOptions
 from graphengine.load.report import LoadReport
+from graphengine.load.writes import BatchResult, rejected_by_query
 from graphengine.store import Store, apply_schema
 from graphengine.store.local_server import LocalNeo4j
 from graphengine.store.reset import GraphCounts, data_counts
@@ -39,6 +41,7 @@ KEYS = {
     "SocialAccount": "accountId",
     "Identifier": "idKey",
     "Event": "eventId",
+    "OrderLine": "lineId",
     "DataSource": "name",
 }
 TIMESTAMPS = {"at", "since", "signupAt", "firstAt", "lastAt", "firstLoadedAt", "lastLoadedAt"}
@@ -145,22 +148,42 @@ def _apply_edges(
 
 
 def _apply_purchases(g: GraphBuffer, rows: list[Params], source: str) -> None:
+    """As load.merge_purchases: a line is keyed by lineId, a re-send corrects it (also moving it to another pair);
+    the PURCHASED aggregates are derived from the lines once the import is complete (:meth:`derive_purchases`)."""
     for row in rows:
-        rel = g.merge_rel("PURCHASED", ("Customer", row["customerId"]), ("Product", row["productId"]))
+        g.nodes["OrderLine"][row["lineId"]] = {
+            "lineId": row["lineId"],
+            "orderId": row["orderId"],
+            "customerId": row["customerId"],
+            "productId": row["productId"],
+            "quantity": row["quantity"],
+            "amount": row["amount"],
+            "at": row["at"],
+            "channelId": row["channelId"],
+            "source": source,
+        }
+
+
+def derive_purchases(g: GraphBuffer) -> None:
+    """PURCHASED {count, quantity, amount, orders, firstAt, lastAt} of every pair, recomputed from its lines."""
+    for key in [k for k in g.rels if k[0] == "PURCHASED"]:
+        del g.rels[key]
+    orders: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for line in g.nodes["OrderLine"].values():
+        pair = (line["customerId"], line["productId"])
+        rel = g.merge_rel("PURCHASED", ("Customer", pair[0]), ("Product", pair[1]))
+        at = dt.datetime.fromisoformat(line["at"])
         if not rel:
-            rel.update(count=0, quantity=0, amount=0.0, lineIds=[], orderIds=[])
-        if row["lineId"] in rel["lineIds"]:
-            continue
-        rel["lineIds"].append(row["lineId"])
-        if row["orderId"] not in rel["orderIds"]:
-            rel["orderIds"].append(row["orderId"])
+            rel.update(count=0, quantity=0, amount=0.0, firstAt=at, lastAt=at)
         rel["count"] += 1
-        rel["quantity"] += row["quantity"]
-        rel["amount"] += row["amount"]
-        at = dt.datetime.fromisoformat(row["at"])
-        rel["firstAt"] = min(rel.get("firstAt", at), at)
-        rel["lastAt"] = max(rel.get("lastAt", at), at)
-        rel["source"] = source
+        rel["quantity"] += line["quantity"]
+        rel["amount"] += line["amount"]
+        rel["firstAt"], rel["lastAt"] = min(rel["firstAt"], at), max(rel["lastAt"], at)
+        orders[pair].add(line["orderId"])
+        rel["orders"] = len(orders[pair])
+    for key, (_, _, rel) in g.rels.items():
+        if key[0] == "PURCHASED":
+            rel["amount"] = round(rel["amount"], 6)  # as the queries: sums in any order agree to the micro-unit
 
 
 def _apply_ratings(g: GraphBuffer, rows: list[Params], source: str) -> None:
@@ -170,7 +193,10 @@ def _apply_ratings(g: GraphBuffer, rows: list[Params], source: str) -> None:
             rel.update(rating=row["rating"], at=row["at"], source=source)
 
 
-def _apply_events(g: GraphBuffer, rows: list[Params], source: str) -> None:
+def _apply_events(g: GraphBuffer, rows: list[Params], source: str) -> list[Params]:
+    """As load.merge_events: an event keeps the customer that first sent it (a row naming another is rejected);
+    a re-send by the owner corrects it and keeps only the VIA/ABOUT links its row names."""
+    rejected = []
     for row in rows:
         ids = {
             "at": row["at"],
@@ -179,26 +205,24 @@ def _apply_events(g: GraphBuffer, rows: list[Params], source: str) -> None:
             "productId": row["productId"],
         }
         previous = g.nodes["Event"].get(row["eventId"])
-        if previous is not None:  # a re-loaded event keeps only the links its row names, as load.merge_events does
-            stale = [
-                k
-                for k in (
-                    ("PERFORMED", previous["customerId"], row["eventId"], ""),
-                    ("VIA", row["eventId"], previous["channelId"], ""),
-                    ("ABOUT", row["eventId"], previous.get("productId") or "", ""),
-                )
-                if k in g.rels
-            ]
-            for key in stale:
-                del g.rels[key]
+        if previous is not None and previous["customerId"] != row["customerId"]:
+            rejected.append({"i": row.get("_i"), "reason": f"eventId: {row['eventId']} belongs to another customer"})
+            continue
+        if previous is not None:
+            for key in (
+                ("VIA", row["eventId"], previous["channelId"], ""),
+                ("ABOUT", row["eventId"], previous.get("productId") or "", ""),
+            ):
+                g.rels.pop(key, None)
         g.merge_node("Event", row["eventId"], {**row["props"], **ids}, source)
         g.merge_rel("PERFORMED", ("Customer", row["customerId"]), ("Event", row["eventId"]))
         g.merge_rel("VIA", ("Event", row["eventId"]), ("Channel", row["channelId"]))
         if row["productId"] and row["productId"] in g.nodes["Product"]:
             g.merge_rel("ABOUT", ("Event", row["eventId"]), ("Product", row["productId"]))
+    return rejected
 
 
-APPLY: dict[str, Callable[[GraphBuffer, list[Params], str], None]] = {
+APPLY: dict[str, Callable[[GraphBuffer, list[Params], str], list[Params] | None]] = {
     "customers": _apply_customers,
     "identifiers": _apply_identifiers,
     "products": _apply_products,
@@ -237,8 +261,12 @@ class ImportSink:
         for key in ids:
             self.graph.nodes[label][key] = {KEYS[label]: key, "placeholder": True, "sources": [source]}
 
-    def write(self, kind: Kind, rows: list[Params], source: str) -> None:
-        APPLY[kind.name](self.graph, rows, source)
+    def write(self, kind: Kind, rows: list[Params], source: str) -> list[BatchResult]:
+        """Apply one batch at once; rows refused as the online query would refuse them come back by index."""
+        for index, row in enumerate(rows):
+            row["_i"] = index
+        rejected = APPLY[kind.name](self.graph, rows, source) or []
+        return [BatchResult(rejected=rejected_by_query([{"rejected": rejected}], len(rows)))]
 
     def flush(self) -> None:
         return None
@@ -362,6 +390,7 @@ def import_files(
     sink = ImportSink()
     reports = [Loader(sink, kind, options, salt=salt).load(path) for kind, path, options in files]
     sink.link_event_chains()
+    derive_purchases(sink.graph)
     folder = local.import_dir / "graphengine-import"
     node_args, rel_args = sink.write_csvs(folder)
     check_import_csvs(import_paths([*node_args, *rel_args]))
@@ -456,4 +485,4 @@ def _restore(local: LocalNeo4j, database: str, dump: Path | None, folder: Path, 
     ) from failure
 
 
-__all__ = ["GraphBuffer", "ImportSink", "import_files"]
+__all__ = ["GraphBuffer", "ImportSink", "derive_purchases", "import_files"]

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from graphengine.model.rules import MAX_AMOUNT, MAX_COUNT, MAX_QUANTITY, finite, timestamp
+
 _TRUE = {"1", "true", "t", "yes", "y", "ja", "j"}
 _FALSE = {"0", "false", "f", "no", "n", "nej", "nee"}
 
@@ -27,45 +29,36 @@ def _flag(value: Any) -> Any:
     return value
 
 
-def _timestamp(value: Any) -> Any:
-    """Accept ISO-8601 strings, dates and epoch seconds; naive times are taken as UTC."""
-    value = _blank_to_none(value)
-    if value is None:
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            return dt.datetime.fromtimestamp(float(value), tz=dt.UTC)
-        except (OverflowError, OSError, ValueError):
-            raise ValueError(f"epoch seconds out of range: {value!r}") from None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-    if isinstance(value, str):
-        text = value.strip().replace("Z", "+00:00")
-        try:
-            value = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"not an ISO-8601 timestamp: {value!r}") from None
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
-
-
 Key = Annotated[str, BeforeValidator(_blank_to_none), Field(min_length=1, max_length=200)]
 OptStr = Annotated[Annotated[str, Field(max_length=1000)] | None, BeforeValidator(_blank_to_none)]
 Flag = Annotated[bool | None, BeforeValidator(_blank_to_none), BeforeValidator(_flag)]
-Timestamp = Annotated[dt.datetime, BeforeValidator(_timestamp)]
-OptTimestamp = Annotated[dt.datetime | None, BeforeValidator(_timestamp)]
-OptFloat = Annotated[float | None, BeforeValidator(_blank_to_none)]
-OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
-OptNonNegFloat = Annotated[Annotated[float, Field(ge=0)] | None, BeforeValidator(_blank_to_none)]
-OptNonNegInt = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_blank_to_none)]
+Timestamp = Annotated[dt.datetime, BeforeValidator(timestamp)]
+OptTimestamp = Annotated[dt.datetime | None, BeforeValidator(timestamp)]
+OptFloat = Annotated[
+    Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None,
+    BeforeValidator(finite),
+    BeforeValidator(_blank_to_none),
+]
+OptInt = Annotated[Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)] | None, BeforeValidator(_blank_to_none)]
+Money = Annotated[float, BeforeValidator(finite), Field(ge=0, le=MAX_AMOUNT)]
+OptMoney = Annotated[
+    Annotated[float, Field(ge=0, le=MAX_AMOUNT)] | None, BeforeValidator(finite), BeforeValidator(_blank_to_none)
+]
+OptNonNegFloat = OptMoney
+OptNonNegInt = Annotated[Annotated[int, Field(ge=0, le=MAX_COUNT)] | None, BeforeValidator(_blank_to_none)]
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
 
 
 class InputRecord(BaseModel):
     """Base of every input record: strings stripped, unknown columns ignored, values checked strictly."""
 
     model_config = ConfigDict(
-        str_strip_whitespace=True, extra="ignore", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
+        str_strip_whitespace=True,
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+        coerce_numbers_to_str=True,
+        allow_inf_nan=False,
     )
 
     @model_validator(mode="before")
@@ -81,11 +74,14 @@ __all__ = [
     "Flag",
     "InputRecord",
     "Key",
+    "Money",
     "OptFloat",
     "OptInt",
+    "OptMoney",
     "OptNonNegFloat",
     "OptNonNegInt",
     "OptStr",
     "OptTimestamp",
+    "Quantity",
     "Timestamp",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from graphengine.model._base import InputRecord, Key, OptStr, Timestamp
+from graphengine.model._base import InputRecord, Key, Money, OptStr, Quantity, Timestamp
 
 
 class PurchaseIn(InputRecord):
@@ -14,8 +14,8 @@ class PurchaseIn(InputRecord):
     lineId: OptStr = None
     customerId: Key
     productId: Key
-    quantity: int = Field(default=1, ge=1, le=100_000)
-    amount: float = Field(ge=0)
+    quantity: Quantity = 1
+    amount: Money
     at: Timestamp
     channelId: OptStr = None
 

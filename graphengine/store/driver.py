@@ -23,6 +23,7 @@ from graphengine.store.reset import reset_graph
 
 T = TypeVar("T")
 Record = dict[str, Any]
+QueryRunner = Callable[[str, Mapping[str, Any]], list[Record]]
 
 
 @contextmanager
@@ -97,6 +98,22 @@ class Store:
     def write(self, name: str, params: Mapping[str, Any] | None = None) -> list[Record]:
         return self.query(name, params, write=True)
 
+    def write_together(self, work: Callable[[QueryRunner], T]) -> T:
+        """Run several registered queries in one write transaction: ``work(run)`` calls ``run(name, params)``.
+        If ``work`` raises, nothing of the transaction is kept; transient errors retry the whole of it."""
+
+        def fn(tx: ManagedTransaction) -> T:
+            def run(name: str, params: Mapping[str, Any]) -> list[Record]:
+                return [record.data() for record in tx.run(self.registry[name].text, dict(params))]
+
+            return work(run)
+
+        def go() -> T:
+            with self.session() as session:
+                return session.execute_write(fn)
+
+        return self._retrying(go)
+
     def write_batches(
         self, name: str, rows: Sequence[Mapping[str, Any]], *, batch_size: int | None = None, **params: Any
     ) -> int:
@@ -145,4 +162,4 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, TransientError | ServiceUnavailable | SessionExpired)
 
 
-__all__ = ["Record", "Store", "is_transient", "translate_errors"]
+__all__ = ["QueryRunner", "Record", "Store", "is_transient", "translate_errors"]

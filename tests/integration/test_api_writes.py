@@ -195,6 +195,7 @@ def test_erasure_leaves_no_trace(client: httpx.Client, graph: Store, settings: S
     assert receipt["removed"] == {
         "customers": 1,
         "events": 3,
+        "orderLines": 2,
         "identifiers": 3,
         "socialAccounts": 1,
         "profiles": 0,

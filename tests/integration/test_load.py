@@ -123,7 +123,8 @@ def test_bad_rows_are_quarantined_and_counts_add_up(store: Store, settings: Sett
     quarantined = read_quarantine(Path(report.quarantine_file or ""))
     assert [q["line"] for q in quarantined] == [5, 6]
     assert quarantined[0]["reasons"] == ["productId: missing"]
-    assert Path(tmp_path / "out" / "reports" / "products-products.json").exists()
+    assert report.report_file and Path(report.report_file).exists()
+    assert Path(report.report_file).name == f"products-products.csv-{report.run_id}.json"
 
 
 def test_missing_required_column_is_refused(store: Store, settings: Settings, tmp_path: Path) -> None:
@@ -297,7 +298,9 @@ def test_social_graph_kinds(base_graph: Store, settings: Settings, tmp_path: Pat
     assert shared == [{"a": "c1", "b": "c3"}]
 
 
-def test_an_event_reloaded_under_another_customer_moves(base_graph: Store, settings: Settings, tmp_path: Path) -> None:
+def test_an_event_keeps_its_customer_and_the_owner_corrects_it(
+    base_graph: Store, settings: Settings, tmp_path: Path
+) -> None:
     events = [
         {"eventId": "m1", "customerId": "c1", "type": "visit", "at": "2026-03-01T10:00:00Z", "channelId": "web"},
         {
@@ -311,12 +314,18 @@ def test_an_event_reloaded_under_another_customer_moves(base_graph: Store, setti
         {"eventId": "m3", "customerId": "c1", "type": "visit", "at": "2026-03-01T10:02:00Z", "channelId": "web"},
     ]
     _load(base_graph, settings, "events", write_jsonl(tmp_path / "a.jsonl", events), tmp_path)
-    corrected = [{**events[1], "customerId": "c2", "channelId": "store", "productId": "p2"}]
-    _load(base_graph, settings, "events", write_jsonl(tmp_path / "b.jsonl", corrected), tmp_path)
+    claimed = [{**events[1], "customerId": "c2", "channelId": "store", "productId": "p2"}]
+    report = _load(base_graph, settings, "events", write_jsonl(tmp_path / "b.jsonl", claimed), tmp_path)
+    assert (report.loaded, report.quarantined) == (0, 1)
+    corrected = [{**events[1], "channelId": "store", "productId": "p2", "at": "2026-03-01T10:03:00Z"}]
+    _load(base_graph, settings, "events", write_jsonl(tmp_path / "c.jsonl", corrected), tmp_path)
     links = base_graph.run_text(
         "MATCH (e:Event {eventId: 'm2'}) RETURN [(c)-[:PERFORMED]->(e) | c.customerId] AS who, "
         "[(e)-[:VIA]->(ch) | ch.channelId] AS via, [(e)-[:ABOUT]->(p) | p.productId] AS about"
     )
-    assert links == [{"who": ["c2"], "via": ["store"], "about": ["p2"]}]
-    chain = base_graph.run_text("MATCH (a:Event {eventId: 'm1'})-[:NEXT]->(b) RETURN b.eventId AS next")
-    assert chain == [{"next": "m3"}], "the old customer's chain closes the gap"
+    assert links == [{"who": ["c1"], "via": ["store"], "about": ["p2"]}]
+    chain = base_graph.run_text(
+        "MATCH p = (:Event {eventId: 'm1'})-[:NEXT*]->(last) WHERE NOT (last)-[:NEXT]->() "
+        "RETURN [e IN nodes(p) | e.eventId] AS ids"
+    )
+    assert chain == [{"ids": ["m1", "m3", "m2"]}], "the corrected time moves m2 to the end of c1's chain"

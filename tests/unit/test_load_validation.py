@@ -2,19 +2,23 @@
 
 import json
 import string
+import uuid
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from graphengine.load.kinds import KINDS, get_kind
 from graphengine.load.pipeline import validate_chunk
 from graphengine.load.quarantine import Quarantine, read_quarantine
 from graphengine.model import CustomerIn, EventIn, PurchaseIn
+from graphengine.model.rules import ValueRules
 
 
 def _run(kind: str, rows: list[dict], tmp_path: Path) -> tuple[list, list[dict]]:
-    q = Quarantine(tmp_path / "q.jsonl", Path("src.csv"))
+    q = Quarantine(tmp_path / f"q-{uuid.uuid4().hex}.jsonl", Path("src.csv"))  # a quarantine never overwrites
     with q:
         kept = validate_chunk(get_kind(kind), list(enumerate(rows, start=2)), q)
     return kept, read_quarantine(q.path)
@@ -56,16 +60,19 @@ def test_bad_dates_and_unknown_event_types(tmp_path: Path) -> None:
     assert "needs a productId" in rejected[2]["reasons"][0]
 
 
-def test_timestamps_accept_iso_dates_and_epochs() -> None:
-    a = EventIn.model_validate({"eventId": "e", "customerId": "c", "type": "visit", "channelId": "s", "at": 0})
-    b = EventIn.model_validate(
-        {"eventId": "e", "customerId": "c", "type": "visit", "channelId": "s", "at": "1970-01-01T00:00:00"}
-    )
+def test_timestamps_accept_iso_dates_and_epochs_when_asked() -> None:
+    row = {"eventId": "e", "customerId": "c", "type": "visit", "channelId": "s", "at": 86_400}
+    a = EventIn.model_validate(row, context={"rules": ValueRules(epoch="s")})
+    b = EventIn.model_validate({**row, "at": "1970-01-02T00:00:00"})
     assert a.at == b.at and a.at.tzinfo is not None
+    with pytest.raises(ValidationError, match="epoch"):
+        EventIn.model_validate(row)
 
 
 def test_purchase_line_id_defaults_to_order_and_product() -> None:
-    p = PurchaseIn.model_validate({"orderId": "o9", "customerId": "c", "productId": "p", "amount": 3, "at": 0})
+    p = PurchaseIn.model_validate(
+        {"orderId": "o9", "customerId": "c", "productId": "p", "amount": 3, "at": "2026-01-01"}
+    )
     assert p.lineId == "o9:p"
 
 

@@ -1,6 +1,6 @@
 // params: $customerId
-// returns: customers, events, identifiers, sharedIdentifiers, accounts, sharedAccounts, profiles, shrunkProfiles, renamedProfiles, relationships, linkedCustomers — GDPR erasure of one customer in one transaction
-// Removes the customer, their events, the identifiers and social accounts nobody else is linked to, and identity
+// returns: customers, events, orderLines, identifiers, sharedIdentifiers, accounts, sharedAccounts, profiles, shrunkProfiles, renamedProfiles, relationships, linkedCustomers — GDPR erasure of one customer in one transaction
+// Removes the customer, their events and purchase lines (OrderLine facts), the identifiers and social accounts nobody else is linked to, and identity
 // profiles left without members; profiles that keep members lose the customer (size, and a profileId that was
 // built from the customer id is rebuilt from the first remaining member). Every relationship of a removed node goes.
 MATCH (c:Customer {customerId: $customerId})
@@ -11,6 +11,10 @@ CALL (c) {
 CALL (c) {
   OPTIONAL MATCH (e:Event {customerId: $customerId})
   RETURN collect(e) AS tagged
+}
+CALL (c) {
+  OPTIONAL MATCH (l:OrderLine {customerId: $customerId})
+  RETURN collect(l) AS lines
 }
 CALL (c) {
   OPTIONAL MATCH (c)-[:HAS_IDENTIFIER]->(i:Identifier)
@@ -44,9 +48,10 @@ CALL (remaining) {
       p.profileId = CASE WHEN rename THEN coalesce(p.runId, 'profile') + ':' + rest[0] ELSE p.profileId END
   RETURN count(p) AS shrunkProfiles, count(CASE WHEN rename THEN 1 END) AS renamedProfiles
 }
-WITH c, performed, [e IN tagged WHERE NOT e IN performed] AS tagged, identifiers, sharedIdentifiers, accounts,
+WITH c, performed, [e IN tagged WHERE NOT e IN performed] AS tagged, lines, identifiers, sharedIdentifiers, accounts,
      sharedAccounts, emptied, shrunkProfiles, renamedProfiles, linkedCustomers
-WITH [c] + performed + tagged + identifiers + accounts + emptied AS doomed, size(performed) + size(tagged) AS events,
+WITH [c] + performed + tagged + lines + identifiers + accounts + emptied AS doomed,
+     size(performed) + size(tagged) AS events, size(lines) AS orderLines,
      size(identifiers) AS identifiers, sharedIdentifiers, size(accounts) AS accounts, sharedAccounts,
      size(emptied) AS profiles, shrunkProfiles, renamedProfiles, linkedCustomers
 CALL (doomed) {
@@ -58,6 +63,6 @@ CALL (doomed) {
   UNWIND doomed AS n
   DETACH DELETE n
 }
-RETURN 1 AS customers, events, identifiers, sharedIdentifiers, accounts, sharedAccounts, profiles, shrunkProfiles,
+RETURN 1 AS customers, events, orderLines, identifiers, sharedIdentifiers, accounts, sharedAccounts, profiles, shrunkProfiles,
        renamedProfiles,
        relationships, linkedCustomers

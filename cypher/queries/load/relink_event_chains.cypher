@@ -1,10 +1,14 @@
 // params: $customerIds
-// returns: customers, links — each customer's events chained by NEXT in (at, eventId) order; stale links removed
+// returns: customers, links — each customer's events chained by NEXT in (at, eventId) order; stale links removed;
+// the customers' eventChainPending marks cleared
 UNWIND $customerIds AS cid
-MATCH (:Customer {customerId: cid})-[:PERFORMED]->(e:Event)
-WITH cid, e
+MATCH (c:Customer {customerId: cid})
+OPTIONAL MATCH (c)-[:PERFORMED]->(e:Event)
+WITH c, e
 ORDER BY e.at, e.eventId
-WITH cid, collect(e) AS events
+WITH c, collect(e) AS events
+REMOVE c.eventChainPending
+WITH c, events
 CALL (events) {
   UNWIND range(0, size(events) - 1) AS i
   WITH events[i] AS a, CASE WHEN i < size(events) - 1 THEN events[i + 1] END AS b
@@ -16,4 +20,4 @@ CALL (events) {
   MERGE (a)-[:NEXT]->(b)
   RETURN count(*) AS links
 }
-RETURN count(cid) AS customers, sum(links) AS links
+RETURN count(c) AS customers, sum(links) AS links

@@ -16,13 +16,15 @@ router = APIRouter(tags=["events"])
     "/events",
     response_model=EventReceiptOut,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 401, 403, 422, 503),
+    responses=error_responses(400, 401, 403, 409, 422, 503),
 )
 async def post_events(
     batch: EventBatchIn, store: StoreDep, cache: CacheDep, settings: SettingsDep, _key: ApiKeyDep
 ) -> EventReceiptOut:
     """One or many events and/or purchase lines (up to 1,000 each). A batch naming an unknown customer,
-    channel or product is refused whole (422). The next recommendation already reflects a new purchase."""
+    channel or product is refused whole (422); so is one that names an event belonging to another customer (409).
+    A purchase line re-sent with other values corrects it. The next recommendation already reflects a new
+    purchase."""
     receipt = await blocking(
         write_events,
         store,
