@@ -13,7 +13,7 @@ from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo
 from graphengine.errors import LocalServerError, ValidationFailed
 from graphengine.load import LoadOptions, load_file
-from graphengine.load.bulk_import import import_files
+from graphengine.load.bulk_import import ImportSink, import_files
 from graphengine.store import LocalNeo4j, Store
 from graphengine.store.reset import GraphCounts, data_counts
 from tests.integration._cli import run_graphengine
@@ -193,3 +193,35 @@ def test_demo_import_needs_an_empty_graph_and_fresh_empties_it(
     assert set(LocalNeo4j(settings).dumps_dir.glob("*.dump")) == dumps, "imported into an empty graph: no dump"
     store.verify()
     assert "C1" not in _ids(store) and len(_ids(store)) >= 95
+
+
+def test_a_bad_import_csv_is_refused_before_the_dump_and_the_stop(
+    store: Store, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the readers let through, a non-finite number in an import CSV stops the import while the server
+    runs: here the sink's CSV writer is wrapped to put 'inf' where the rows had a price."""
+    before = _old_graph(store, settings, tmp_path)
+    local = LocalNeo4j(settings)
+    pid, dumps = local.pid(), set(local.dumps_dir.glob("*.dump"))
+    write_csvs = ImportSink.write_csvs
+
+    def with_infinite_price(sink: ImportSink, folder: Path) -> tuple[list[str], list[str]]:
+        args = write_csvs(sink, folder)
+        path = folder / "nodes-Product.csv"
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        column = rows[0].index("price:double")
+        rows[1][column] = "inf"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+        return args
+
+    monkeypatch.setattr(ImportSink, "write_csvs", with_infinite_price)
+    products = write_csv(tmp_path / "new-products.csv", [{"productId": "Q1", "price": "2.5"}])
+    plan = [("products", products, LoadOptions(source="erp", out_dir=tmp_path / "import"))]
+    with pytest.raises(ValidationFailed, match=r"nodes-Product.csv, record 1 \('Q1'\), column price: 'inf'"):
+        import_files(local, plan, salt=settings.hash_salt.get_secret_value(), replace=True)
+    assert local.pid() == pid, "the server was not stopped"
+    assert set(local.dumps_dir.glob("*.dump")) == dumps, "nothing was dumped"
+    assert data_counts(store) == before
+    assert _ids(store) == ["C1", "C2", "C3"]
