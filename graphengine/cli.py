@@ -41,6 +41,7 @@ from graphengine.load.readers import detect_format
 from graphengine.load.report import report_of
 from graphengine.progress import rich_progress
 from graphengine.store import LocalNeo4j, Store, apply_schema
+from graphengine.store.reset import RESET_BATCH, data_counts, reset_graph
 
 app = typer.Typer(help="Graph-based customer intelligence on Neo4j.", no_args_is_help=True)
 neo4j_app = typer.Typer(help="The local Neo4j server that graphengine installs and runs.", no_args_is_help=True)
@@ -51,6 +52,8 @@ demo_app = typer.Typer(
     help="Generate and load the demo data set (planted communities, influencers, journeys).", no_args_is_help=True
 )
 app.add_typer(demo_app, name="demo")
+db_app = typer.Typer(help="The graph's data as a whole (schema aside).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 app.add_typer(analyze_app, name="analyze")
 app.add_typer(journeys_app, name="journeys")
 app.add_typer(analyst_app, name="analyst")
@@ -191,6 +194,39 @@ def schema_status(as_json: JsonOpt = False) -> None:
     out.print(f"{len(result['constraints'])} constraints, {len(result['indexes'])} indexes")
 
 
+# ------------------------------------------------------------------------------------------ db
+EXIT_DECLINED = 1
+
+
+@db_app.command("reset")
+def db_reset(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per delete transaction.")] = RESET_BATCH,
+) -> None:
+    """Delete every node and relationship, keeping constraints, indexes and the schema versions.
+
+    Asks first, showing what will be deleted (exit 1 and nothing deleted on no). Works on a graph of any size:
+    relationships, then nodes, are deleted in transactions of --batch-size rows."""
+    settings = _settings()
+    with Store(settings) as store:
+        counts = data_counts(store)
+        if counts.empty:
+            out.print(f"the database {settings.neo4j_database!r} at {settings.bolt_uri} is already empty")
+            return
+        if not yes and not typer.confirm(
+            f"Delete {counts} from database {settings.neo4j_database!r} at {settings.bolt_uri}? "
+            "(constraints and indexes are kept)",
+            default=False,
+            err=True,
+        ):
+            out.print("nothing deleted")
+            raise typer.Exit(EXIT_DECLINED)
+        started = time.monotonic()
+        deleted = reset_graph(store, batch=batch_size)
+        left = data_counts(store)
+    out.print(f"deleted {deleted} in {time.monotonic() - started:.1f}s; {left} left, schema kept")
+
+
 # ------------------------------------------------------------------------------------------ load
 EXIT_QUARANTINED = 10
 EXIT_NO_FILE = 2  # as for any other wrong command-line argument
@@ -230,8 +266,11 @@ def load(
     out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
     encoding: Annotated[str, typer.Option(help="Text encoding of a CSV/JSONL file (e.g. cp1252, latin-1).")] = "utf-8",
     mode: Annotated[
-        str, typer.Option(help="online (UNWIND batches) or import (neo4j-admin, replaces the database).")
+        str, typer.Option(help="online (UNWIND batches) or import (neo4j-admin, into an empty database).")
     ] = "online",
+    replace: Annotated[
+        bool, typer.Option(help="--mode import into a non-empty database: dump it, replace it, restore it on failure.")
+    ] = False,
     timezone: TimezoneOpt = "UTC",
     epoch: EpochOpt = None,
     as_json: JsonOpt = False,
@@ -243,8 +282,10 @@ def load(
     missing columns) or cannot be read (wrong --encoding, not Parquet). A load that stops still prints and writes
     its report; rows written before the stop stay, and a re-run is safe.
 
-    --mode import validates the same way, then rebuilds the local database from this file with neo4j-admin
-    import (the server is stopped and started again): for a large first load into an empty graph."""
+    --mode import validates the same way, then builds the local database from this file with neo4j-admin
+    import (the server is stopped and started again): for a large first load into an empty graph. It refuses a
+    non-empty database unless --replace, and a kind whose references (customers, products, ...) are not in the
+    same import."""
     settings = _settings()
     if not file.is_file():
         problem = "not a file" if file.exists() else "source file not found"
@@ -272,7 +313,13 @@ def load(
         if mode == "import":
             from graphengine.load.bulk_import import import_files
 
-            report = import_files(_local(), [(kind, file, options)], salt=settings.hash_salt.get_secret_value())[0]
+            report = import_files(
+                _local(),
+                [(kind, file, options)],
+                salt=settings.hash_salt.get_secret_value(),
+                replace=replace,
+                notify=lambda line: err.print(line, highlight=False),
+            )[0]
             report.mode = "import"
         else:
             report = run_load(kind, file, options, settings, quiet=as_json)
@@ -318,24 +365,37 @@ def demo_generate(
 def demo_load(
     data_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)] = Path("demo-data"),
     out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
-    fresh: Annotated[bool, typer.Option(help="Empty the graph first.")] = False,
-    mode: Annotated[str, typer.Option(help="online, or import (neo4j-admin; replaces the database).")] = "online",
+    fresh: Annotated[bool, typer.Option(help="Empty the graph first (as `db reset --yes`).")] = False,
+    mode: Annotated[str, typer.Option(help="online, or import (neo4j-admin, into an empty database).")] = "online",
+    replace: Annotated[
+        bool, typer.Option(help="--mode import into a non-empty database: dump it, replace it, restore it on failure.")
+    ] = False,
 ) -> None:
     """Load the demo files through the loaders and print one report table."""
     from graphengine.demo import load_demo
 
     settings = _settings()
+    if mode not in ("online", "import"):
+        raise ConfigError("--mode is online or import")
+    if fresh:
+        if mode == "import":
+            _local().start()  # the import starts the server itself; emptying it first needs it now
+        _fresh(settings)
     if mode == "import":
         from graphengine.demo.runner import demo_plan
         from graphengine.load.bulk_import import import_files
 
         plan = demo_plan(data_dir, out_dir=out_dir, batch_size=settings.batch_size)
-        reports = import_files(_local(), plan, salt=settings.hash_salt.get_secret_value())
+        reports = import_files(
+            _local(),
+            plan,
+            salt=settings.hash_salt.get_secret_value(),
+            replace=replace,
+            notify=lambda line: err.print(line, highlight=False),
+        )
         _print_reports(reports, f"demo import from {data_dir}/ (neo4j-admin import)")
         return
     with Store(settings) as store, rich_progress(err) as progress:
-        if fresh:
-            store.clear()
         apply_schema(store)
 
         def on_file(kind: str, path: Path) -> Callable[[int], None]:
@@ -354,6 +414,13 @@ def demo_load(
     if refusal:
         out.print(f"[yellow]privacy guard:[/] {refusal.message}")
     out.print(f"quarantined rows and reasons: {out_dir / 'quarantine'}/; reports: {out_dir / 'reports'}/")
+
+
+def _fresh(settings: Settings) -> None:
+    """Empty the graph for ``--fresh`` (the bounded reset of ``db reset``), saying what was deleted."""
+    with Store(settings) as store:
+        deleted = reset_graph(store)
+    err.print(f"--fresh: deleted {deleted}", highlight=False)
 
 
 def _print_reports(reports: list[LoadReport], title: str) -> None:
