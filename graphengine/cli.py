@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from typing import Annotated, cast
 import typer
 from rich.table import Table
 
-from graphengine.commands._common import EpochOpt, TimezoneOpt, err, out, value_rules
+from graphengine.commands._common import EpochOpt, TimezoneOpt, err, out, print_json, value_rules
 from graphengine.commands.analyze import app as analyze_app
 from graphengine.commands.evaluate import app as evaluate_app
 from graphengine.commands.journeys import analyst_app
@@ -34,10 +35,13 @@ from graphengine.errors import (
     ValidationFailed,
 )
 from graphengine.load import KINDS, ColumnMap, LoadOptions, LoadReport, load_file
+from graphengine.load.decoding import codec_name
 from graphengine.load.pipeline import Party
 from graphengine.load.readers import detect_format
+from graphengine.load.report import report_of
 from graphengine.progress import rich_progress
 from graphengine.store import LocalNeo4j, Store, apply_schema
+from graphengine.store.reset import RESET_BATCH, data_counts, reset_graph
 
 app = typer.Typer(help="Graph-based customer intelligence on Neo4j.", no_args_is_help=True)
 neo4j_app = typer.Typer(help="The local Neo4j server that graphengine installs and runs.", no_args_is_help=True)
@@ -48,6 +52,8 @@ demo_app = typer.Typer(
     help="Generate and load the demo data set (planted communities, influencers, journeys).", no_args_is_help=True
 )
 app.add_typer(demo_app, name="demo")
+db_app = typer.Typer(help="The graph's data as a whole (schema aside).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 app.add_typer(analyze_app, name="analyze")
 app.add_typer(journeys_app, name="journeys")
 app.add_typer(analyst_app, name="analyst")
@@ -188,8 +194,42 @@ def schema_status(as_json: JsonOpt = False) -> None:
     out.print(f"{len(result['constraints'])} constraints, {len(result['indexes'])} indexes")
 
 
+# ------------------------------------------------------------------------------------------ db
+EXIT_DECLINED = 1
+
+
+@db_app.command("reset")
+def db_reset(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per delete transaction.")] = RESET_BATCH,
+) -> None:
+    """Delete every node and relationship, keeping constraints, indexes and the schema versions.
+
+    Asks first, showing what will be deleted (exit 1 and nothing deleted on no). Works on a graph of any size:
+    relationships, then nodes, are deleted in transactions of --batch-size rows."""
+    settings = _settings()
+    with Store(settings) as store:
+        counts = data_counts(store)
+        if counts.empty:
+            out.print(f"the database {settings.neo4j_database!r} at {settings.bolt_uri} is already empty")
+            return
+        if not yes and not typer.confirm(
+            f"Delete {counts} from database {settings.neo4j_database!r} at {settings.bolt_uri}? "
+            "(constraints and indexes are kept)",
+            default=False,
+            err=True,
+        ):
+            out.print("nothing deleted")
+            raise typer.Exit(EXIT_DECLINED)
+        started = time.monotonic()
+        deleted = reset_graph(store, batch=batch_size)
+        left = data_counts(store)
+    out.print(f"deleted {deleted} in {time.monotonic() - started:.1f}s; {left} left, schema kept")
+
+
 # ------------------------------------------------------------------------------------------ load
 EXIT_QUARANTINED = 10
+EXIT_NO_FILE = 2  # as for any other wrong command-line argument
 
 
 def _column_map(mapping_file: Path | None, maps: list[str], drops: list[str]) -> ColumnMap:
@@ -202,9 +242,12 @@ def _column_map(mapping_file: Path | None, maps: list[str], drops: list[str]) ->
 
 
 def run_load(kind: str, path: Path, options: LoadOptions, settings: Settings, quiet: bool = False) -> LoadReport:
-    """Load one file, showing a rich progress bar with rows/s; shared by the CLI and the loaders/ scripts."""
+    """Load one file, showing a rich progress bar with rows/s on a terminal; shared by the CLI and the loaders/
+    scripts."""
     salt = settings.hash_salt.get_secret_value()
-    with Store(settings) as store, rich_progress(err, disable=quiet) as progress:
+    # the driver logs a lost connection itself; the load's one-line error and its report say it instead
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
+    with Store(settings) as store, rich_progress(err, disable=quiet or not err.is_terminal) as progress:
         task = progress.add_task(f"{kind} ← {path.name}", total=None)
         return load_file(store, kind, path, options, salt=salt, on_progress=lambda n: progress.advance(task, n))
 
@@ -212,7 +255,7 @@ def run_load(kind: str, path: Path, options: LoadOptions, settings: Settings, qu
 @app.command("load", cls=LoadCommand)
 def load(
     kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}.")],
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A .csv, .tsv, .jsonl or .parquet file.")],
+    file: Annotated[Path, typer.Argument(help="A .csv, .tsv, .jsonl or .parquet file.")],
     source: Annotated[str, typer.Option(help="Name of the data source (provenance on every node and edge).")],
     party: Annotated[str, typer.Option(help="first, second or third party data.")] = "first",
     map_: Annotated[list[str], typer.Option("--map", help="Rename a column: source=ours (repeatable).")] = [],  # noqa: B006
@@ -221,23 +264,39 @@ def load(
     create_missing: Annotated[bool, typer.Option(help="Create placeholder nodes for unknown references.")] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per UNWIND transaction.")] = None,
     out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
+    encoding: Annotated[str, typer.Option(help="Text encoding of a CSV/JSONL file (e.g. cp1252, latin-1).")] = "utf-8",
     mode: Annotated[
-        str, typer.Option(help="online (UNWIND batches) or import (neo4j-admin, replaces the database).")
+        str, typer.Option(help="online (UNWIND batches) or import (neo4j-admin, into an empty database).")
     ] = "online",
+    replace: Annotated[
+        bool, typer.Option(help="--mode import into a non-empty database: dump it, replace it, restore it on failure.")
+    ] = False,
     timezone: TimezoneOpt = "UTC",
     epoch: EpochOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Load one source file of one kind. Exit 0: all loaded; 10: loaded, some rows quarantined; 6: refused.
+    """Load one source file of one kind.
 
-    --mode import validates the same way, then rebuilds the local database from this file with neo4j-admin
-    import (the server is stopped and started again): for a large first load into an empty graph."""
+    Exit 0: all loaded; 10: loaded, some rows quarantined; 2: the file does not exist; 3: a quarantine or report
+    file cannot be written (disk full…); 4: Neo4j is not reachable; 6: the file is refused (privacy guard,
+    missing columns) or cannot be read (wrong --encoding, not Parquet). A load that stops still prints and writes
+    its report; rows written before the stop stay, and a re-run is safe.
+
+    --mode import validates the same way, then builds the local database from this file with neo4j-admin
+    import (the server is stopped and started again): for a large first load into an empty graph. It refuses a
+    non-empty database unless --replace, and a kind whose references (customers, products, ...) are not in the
+    same import."""
     settings = _settings()
+    if not file.is_file():
+        problem = "not a file" if file.exists() else "source file not found"
+        err.print(f"error: {problem}: {file}", soft_wrap=True, markup=False, highlight=False)
+        raise typer.Exit(EXIT_NO_FILE)
     if party not in ("first", "second", "third"):
         raise ConfigError("--party is first, second or third")
     if kind not in KINDS:
         raise NotFound(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
     detect_format(file)
+    codec_name(encoding)
     options = LoadOptions(
         source=source,
         party=cast(Party, party),
@@ -246,24 +305,41 @@ def load(
         batch_size=batch_size or settings.batch_size,
         out_dir=out_dir,
         rules=value_rules(settings, timezone, epoch),
+        encoding=encoding,
     )
     if mode not in ("online", "import"):
         raise ConfigError("--mode is online or import")
-    if mode == "import":
-        from graphengine.load.bulk_import import import_files
+    try:
+        if mode == "import":
+            from graphengine.load.bulk_import import import_files
 
-        report = import_files(_local(), [(kind, file, options)], salt=settings.hash_salt.get_secret_value())[0]
-        report.mode = "import"
-    else:
-        report = run_load(kind, file, options, settings, quiet=as_json)
-    if as_json:
-        out.print_json(json.dumps(report.to_dict(), default=str))
-    else:
-        out.print(report.table())
-        if report.quarantine_file:
-            out.print(f"quarantined rows with reasons: {report.quarantine_file}")
+            report = import_files(
+                _local(),
+                [(kind, file, options)],
+                salt=settings.hash_salt.get_secret_value(),
+                replace=replace,
+                notify=lambda line: err.print(line, highlight=False),
+            )[0]
+            report.mode = "import"
+        else:
+            report = run_load(kind, file, options, settings, quiet=as_json)
+    except GraphEngineError as exc:
+        stopped = report_of(exc)
+        if stopped is not None:
+            _print_load_report(stopped, as_json)
+        raise
+    _print_load_report(report, as_json)
     if report.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _print_load_report(report: LoadReport, as_json: bool) -> None:
+    if as_json:
+        print_json(report.to_dict())
+        return
+    out.print(report.table())
+    for line in report.summary_lines():
+        out.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 # ------------------------------------------------------------------------------------------ demo
@@ -289,24 +365,37 @@ def demo_generate(
 def demo_load(
     data_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)] = Path("demo-data"),
     out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
-    fresh: Annotated[bool, typer.Option(help="Empty the graph first.")] = False,
-    mode: Annotated[str, typer.Option(help="online, or import (neo4j-admin; replaces the database).")] = "online",
+    fresh: Annotated[bool, typer.Option(help="Empty the graph first (as `db reset --yes`).")] = False,
+    mode: Annotated[str, typer.Option(help="online, or import (neo4j-admin, into an empty database).")] = "online",
+    replace: Annotated[
+        bool, typer.Option(help="--mode import into a non-empty database: dump it, replace it, restore it on failure.")
+    ] = False,
 ) -> None:
     """Load the demo files through the loaders and print one report table."""
     from graphengine.demo import load_demo
 
     settings = _settings()
+    if mode not in ("online", "import"):
+        raise ConfigError("--mode is online or import")
+    if fresh:
+        if mode == "import":
+            _local().start()  # the import starts the server itself; emptying it first needs it now
+        _fresh(settings)
     if mode == "import":
         from graphengine.demo.runner import demo_plan
         from graphengine.load.bulk_import import import_files
 
         plan = demo_plan(data_dir, out_dir=out_dir, batch_size=settings.batch_size)
-        reports = import_files(_local(), plan, salt=settings.hash_salt.get_secret_value())
+        reports = import_files(
+            _local(),
+            plan,
+            salt=settings.hash_salt.get_secret_value(),
+            replace=replace,
+            notify=lambda line: err.print(line, highlight=False),
+        )
         _print_reports(reports, f"demo import from {data_dir}/ (neo4j-admin import)")
         return
     with Store(settings) as store, rich_progress(err) as progress:
-        if fresh:
-            store.clear()
         apply_schema(store)
 
         def on_file(kind: str, path: Path) -> Callable[[int], None]:
@@ -325,6 +414,13 @@ def demo_load(
     if refusal:
         out.print(f"[yellow]privacy guard:[/] {refusal.message}")
     out.print(f"quarantined rows and reasons: {out_dir / 'quarantine'}/; reports: {out_dir / 'reports'}/")
+
+
+def _fresh(settings: Settings) -> None:
+    """Empty the graph for ``--fresh`` (the bounded reset of ``db reset``), saying what was deleted."""
+    with Store(settings) as store:
+        deleted = reset_graph(store)
+    err.print(f"--fresh: deleted {deleted}", highlight=False)
 
 
 def _print_reports(reports: list[LoadReport], title: str) -> None:
@@ -349,12 +445,13 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except GraphEngineError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        err.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
         code = next((c for cls, c in EXIT_CODES.items() if isinstance(exc, cls)), 1)
         sys.exit(code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrupted; loads are idempotent: running the same command again is safe", highlight=False)
         sys.exit(130)
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
         import click

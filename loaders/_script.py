@@ -25,6 +25,8 @@ def run(plan: LoadPlan, mode: str) -> int:
         return 1
     for report in reports:
         console.print(report.table())
+        for line in report.summary_lines():
+            console.print(line, markup=False, highlight=False)
     return 10 if any(r.quarantined for r in reports) else 0
 
 

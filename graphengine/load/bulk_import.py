@@ -6,7 +6,9 @@ folds the rows into an in-memory graph with the same semantics as the ``load.*``
 provenance lists, PURCHASED aggregates by line id, NEXT chains in time order), then writes one CSV per label and
 relationship type and runs the import tool into the stopped server. Purchase lines become OrderLine nodes and
 the PURCHASED aggregates are derived from them, as online. The database is replaced, so this is for a
-first load of a whole set of files; later loads go online.
+first load of a whole set of files; later loads go online. What keeps it from destroying data (refusals, checks
+before the server stops, the dump and the restore) is in :mod:`graphengine.load.import_safety` and
+:func:`import_files`.
 """
 
 from __future__ import annotations
@@ -19,14 +21,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from graphengine.errors import LocalServerError
+from graphengine.errors import GraphEngineError, LocalServerError, ValidationFailed
+from graphengine.load.import_safety import array_cell, check_import_csvs, check_references, import_paths
 from graphengine.load.kinds import Kind, Params
 from graphengine.load.pipeline import Loader, LoadOptions
 from graphengine.load.report import LoadReport
+from graphengine.load.writes import BatchResult, rejected_by_query
 from graphengine.store import Store, apply_schema
 from graphengine.store.local_server import LocalNeo4j
+from graphengine.store.reset import GraphCounts, data_counts
 
 KEYS = {
     "Customer": "customerId",
@@ -239,7 +244,6 @@ class ImportSink:
 
     def __init__(self) -> None:
         self.graph = GraphBuffer()
-        self.rejected: list[Params] = []  # rows the in-memory writes refused ({i, reason}), as the queries return
 
     def begin(self, kind: Kind, options: LoadOptions) -> None:
         now = dt.datetime.now(dt.UTC).isoformat()
@@ -257,8 +261,12 @@ class ImportSink:
         for key in ids:
             self.graph.nodes[label][key] = {KEYS[label]: key, "placeholder": True, "sources": [source]}
 
-    def write(self, kind: Kind, rows: list[Params], source: str) -> None:
-        self.rejected.extend(APPLY[kind.name](self.graph, rows, source) or [])
+    def write(self, kind: Kind, rows: list[Params], source: str) -> list[BatchResult]:
+        """Apply one batch at once; rows refused as the online query would refuse them come back by index."""
+        for index, row in enumerate(rows):
+            row["_i"] = index
+        rejected = APPLY[kind.name](self.graph, rows, source) or []
+        return [BatchResult(rejected=rejected_by_query([{"rejected": rejected}], len(rows)))]
 
     def flush(self) -> None:
         return None
@@ -322,7 +330,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
+        return array_cell(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
@@ -355,19 +363,80 @@ def _write_rels(path: Path, rels: list[tuple[str, str, str, str, Node]]) -> None
             writer.writerow([start, end, *(_cell(props.get(n)) for n, _ in columns)])
 
 
+ImportHook = Callable[[Path], None]
+
+
 def import_files(
-    local: LocalNeo4j, files: list[tuple[str, Path, LoadOptions]], *, salt: str, database: str = "neo4j"
+    local: LocalNeo4j,
+    files: list[tuple[str, Path, LoadOptions]],
+    *,
+    salt: str,
+    database: str = "neo4j",
+    replace: bool = False,
+    notify: Callable[[str], None] | None = None,
+    after_checks: ImportHook | None = None,
 ) -> list[LoadReport]:
-    """Validate every file, write import CSVs, stop the server, ``import full`` (replacing the database),
-    start it again and re-apply the schema. Returns the per-file reports (same counts as an online load)."""
+    """Validate every file, write and check the import CSVs, stop the server, ``import full``, start it again and
+    re-apply the schema. Returns the per-file reports (same counts as an online load).
+
+    Nothing is changed unless the import can only add to nothing: a kind whose references no earlier file of
+    ``files`` loads is refused, and so is a non-empty database unless ``replace``. With ``replace`` the database is
+    first dumped (``dumps/<database>-<time>.dump``, named through ``notify``); when the import fails the dump is
+    loaded back (an empty database is rebuilt empty) and the server started again before the error is raised.
+    ``after_checks`` is called with the CSV folder after the checks, before the server stops (tests inject
+    faults there)."""
+    check_references(files)
+    _guard(local, replace)
     sink = ImportSink()
     reports = [Loader(sink, kind, options, salt=salt).load(path) for kind, path, options in files]
     sink.link_event_chains()
     derive_purchases(sink.graph)
     folder = local.import_dir / "graphengine-import"
     node_args, rel_args = sink.write_csvs(folder)
+    check_import_csvs(import_paths([*node_args, *rel_args]))
+    if after_checks is not None:
+        after_checks(folder)
+    before = _guard(local, replace)  # again: the graph may have been written to while the files were read
     local.stop()
     local.write_config()
+    dump = None if before.empty else _dump(local, database)
+    if dump is not None and notify is not None:
+        notify(f"the previous database ({before}) was dumped to {dump}")
+    try:
+        _admin_import(local, database, folder / "import.report", node_args, rel_args)
+        _start_with_schema(local)
+    except GraphEngineError as exc:
+        _restore(local, database, dump, folder, exc)
+    return reports
+
+
+def _guard(local: LocalNeo4j, replace: bool) -> GraphCounts:
+    """What the database holds; refused when it holds anything and ``replace`` is not given."""
+    local.start()  # counting needs the server; a no-op when it runs
+    with Store(local.settings) as store:
+        before = data_counts(store)
+    if not before.empty and not replace:
+        raise ValidationFailed(
+            f"the database holds {before}; --mode import builds a new database from the given files and would "
+            "replace them. Nothing was changed. Pass --replace (the database is dumped first and restored if the "
+            "import fails), empty it with `graphengine db reset`, or load online (--mode online).",
+            details={"nodes": before.nodes, "relationships": before.relationships},
+        )
+    return before
+
+
+def _dump(local: LocalNeo4j, database: str) -> Path:
+    try:
+        return local.dump_database(database)
+    except GraphEngineError as exc:
+        local.start()
+        raise LocalServerError(
+            f"the database could not be dumped, so nothing was imported; nothing was changed and the server runs "
+            f"again. {exc.message}"
+        ) from exc
+
+
+def _admin_import(local: LocalNeo4j, database: str, report: Path, node_args: list[str], rel_args: list[str]) -> None:
     proc = local.admin(
         "database",
         "import",
@@ -377,16 +446,43 @@ def import_files(
         "--multiline-fields=true",
         "--skip-bad-relationships=false",
         "--skip-duplicate-nodes=false",
-        f"--report-file={folder / 'import.report'}",
+        f"--report-file={report}",
         *node_args,
         *rel_args,
     )
     if proc.returncode != 0:
         raise LocalServerError(f"neo4j-admin import failed: {(proc.stdout + proc.stderr)[-3000:]}")
+
+
+def _start_with_schema(local: LocalNeo4j) -> None:
     local.start()
     with Store(local.settings) as store:
         apply_schema(store)
-    return reports
+
+
+def _restore(local: LocalNeo4j, database: str, dump: Path | None, folder: Path, failure: GraphEngineError) -> NoReturn:
+    """Put the database back as it was before the import (the dump, or an empty database) and start the server."""
+    try:
+        local.stop()
+        if dump is not None:
+            local.load_database(dump, database)
+            restored = f"the previous database was restored from {dump}"
+        else:
+            empty = folder / "empty"
+            empty.mkdir(exist_ok=True)
+            (empty / "nodes.csv").write_text("id:ID(DataSource)\n", encoding="utf-8")
+            _admin_import(local, database, empty / "import.report", [f"--nodes=DataSource={empty / 'nodes.csv'}"], [])
+            restored = "the database is empty again, as it was before"
+        _start_with_schema(local)
+    except GraphEngineError as exc:
+        where = f"; the previous database is in {dump} (neo4j-admin database load)" if dump else ""
+        raise LocalServerError(
+            f"{failure.message}\nRestoring failed too{where}: {exc.message}", details={"dump": str(dump or "")}
+        ) from failure
+    raise LocalServerError(
+        f"the import failed, {restored} and the server runs again. The failure: {failure.message}",
+        details={"dump": str(dump or ""), **failure.details},
+    ) from failure
 
 
 __all__ = ["GraphBuffer", "ImportSink", "derive_purchases", "import_files"]

@@ -24,10 +24,8 @@ With no orders file, the lines file is one joined file that carries the order co
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
-import secrets
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -42,7 +40,7 @@ from graphengine.load.pipeline import TEST_KEY_PREFIXES, TEST_MARKER_COLUMNS, Lo
 from graphengine.load.privacy import guard_columns
 from graphengine.load.quarantine import Quarantine, reasons_from_validation
 from graphengine.load.readers import Row, detect_format, read_rows, source_columns
-from graphengine.load.report import LoadReport
+from graphengine.load.report import LoadReport, new_run_id
 from graphengine.model._base import InputRecord, Key, OptStr, Timestamp
 from graphengine.model.rules import DEFAULT_RULES, ValueRules
 from graphengine.store import Store
@@ -307,11 +305,6 @@ def _require(path: Path, header: list[str], needed: list[str], hint: str = "") -
         )
 
 
-def run_id() -> str:
-    """A run id for file names: UTC time and a random suffix, so no run overwrites another's files."""
-    return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-
-
 def prepare_join(orders: Path | None, lines: Path, options: LoadOptions, *, run: str) -> OrderLineJoin:
     """Check both headers (required columns, privacy guard of the orders file), read the orders file into the
     index (its rejected rows go to ``<out_dir>/quarantine/orders-<file>-<run>.jsonl``) and return the join."""
@@ -352,7 +345,7 @@ def load_orders(
 
     The report and quarantine of the lines are named after the lines file; the orders summary and the merged
     report go to ``<out_dir>/reports/orders-<lines file>-<run>.json``."""
-    run = run_id()
+    run = new_run_id()
     join = prepare_join(orders, lines, options, run=run)
     sink = OnlineSink(store)
     try:

@@ -13,15 +13,16 @@ from graphengine.store import LocalNeo4j, Store, apply_schema
 LoadPlan = list[tuple[str, Path, LoadOptions]]
 
 
-def run_plan(settings: Settings, plan: LoadPlan, *, mode: str = "online") -> list[LoadReport]:
-    """Load every file of ``plan``. ``import`` replaces the local database (a first load); ``online`` merges."""
+def run_plan(settings: Settings, plan: LoadPlan, *, mode: str = "online", replace: bool = False) -> list[LoadReport]:
+    """Load every file of ``plan``. ``import`` builds the local database (a first load; a non-empty one only with
+    ``replace``, see :func:`~graphengine.load.bulk_import.import_files`); ``online`` merges."""
     salt = settings.hash_salt.get_secret_value()
     if mode == "import":
         if not settings.managed:
             raise ConfigError("--mode import works on the local server only; use online loads for a remote one")
         from graphengine.load.bulk_import import import_files
 
-        reports = import_files(LocalNeo4j(settings), plan, salt=salt)
+        reports = import_files(LocalNeo4j(settings), plan, salt=salt, replace=replace)
         for report in reports:
             report.mode = "import"
         return reports

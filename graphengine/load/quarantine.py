@@ -1,7 +1,13 @@
-"""Rejected rows, kept with their reasons in a JSONL file: nothing is lost silently."""
+"""Rejected rows, kept with their reasons in a JSONL file: nothing is lost silently.
+
+Each load writes its own file (named by the loader after the source file and the run id); the file is created
+with the first rejected row and never truncated, replaced or deleted by a later load. A failing write (disk full,
+no permission) raises :class:`~graphengine.errors.ConfigError` naming the file.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections import Counter
@@ -10,6 +16,8 @@ from types import TracebackType
 from typing import Any
 
 from pydantic import ValidationError
+
+from graphengine.errors import ConfigError
 
 _QUOTED = re.compile(r"'[^']*'")
 
@@ -25,8 +33,14 @@ def reasons_from_validation(exc: ValidationError) -> list[str]:
     return reasons
 
 
+def write_error(path: Path, exc: OSError) -> ConfigError:
+    """The error for a side file (quarantine, report) that cannot be written: disk full, no permission…"""
+    return ConfigError(f"cannot write {path}: {exc.strerror or exc}", details={"path": str(path), "errno": exc.errno})
+
+
 class Quarantine:
-    """Appends ``{file, line, row, reasons}`` records to a JSONL file (created on the first rejection)."""
+    """Appends ``{file, line, row, reasons}`` records to a new JSONL file (created on the first rejection; an
+    existing file of that name is never overwritten)."""
 
     def __init__(self, path: Path, source_file: Path) -> None:
         self.path = path
@@ -34,27 +48,49 @@ class Quarantine:
         self.count = 0
         self.reasons: Counter[str] = Counter()
         self._handle: Any = None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
+        self._created = False  # this object created the file (later opens append to it)
+        self._failed = False
 
     def add(self, line: int, row: dict[str, Any], reasons: list[str]) -> None:
-        if self._handle is None:
-            self._handle = self.path.open("w", encoding="utf-8")
         record = {"file": self.source_file, "line": line, "row": row, "reasons": reasons}
-        self._handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
+        text = json.dumps(record, default=str, ensure_ascii=False) + "\n"
+        try:
+            if self._handle is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # line-buffered: every row counted is on disk (a full disk fails the row that does not fit);
+                # a lone surrogate from JSON is written escaped instead of failing the write
+                mode = "a" if self._created else "x"
+                self._handle = self.path.open(mode, buffering=1, encoding="utf-8", errors="backslashreplace")
+                self._created = True
+            self._handle.write(text)
+        except OSError as exc:
+            self._failed = True
+            raise write_error(self.path, exc) from None
         self.count += 1
         self.reasons.update(_QUOTED.sub("…", reason) for reason in reasons)
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        """Close the file; raises ConfigError when its last rows cannot be written (unless a write already
+        failed, which was reported then)."""
+        handle, self._handle = self._handle, None
+        if handle is None:
+            return
+        try:
+            handle.close()
+        except OSError as exc:
+            if not self._failed:
+                self._failed = True
+                raise write_error(self.path, exc) from None
 
     def __enter__(self) -> Quarantine:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
+        if exc is None:
+            self.close()
+            return
+        with contextlib.suppress(ConfigError):  # the error already on its way out says more
+            self.close()
 
 
 def read_quarantine(path: Path) -> list[dict[str, Any]]:
@@ -64,4 +100,4 @@ def read_quarantine(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-__all__ = ["Quarantine", "read_quarantine", "reasons_from_validation"]
+__all__ = ["Quarantine", "read_quarantine", "reasons_from_validation", "write_error"]

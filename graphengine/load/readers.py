@@ -2,7 +2,9 @@
 
 Each reader yields ``(line, row)`` pairs: ``line`` is the 1-based line (CSV: the physical line where the record
 starts, header = line 1; JSONL: the line; Parquet: the row number) and ``row`` a dict of source values. Nothing
-holds a whole file in memory.
+holds a whole file in memory. Text is decoded line by line (:mod:`graphengine.load.decoding`), so a wrong
+encoding stops the read at the line that shows it; over-long values and unreadable records become rows with an
+``__error__`` (quarantined with that reason), never a crash.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from typing import Any
 import yaml
 
 from graphengine.errors import ConfigError, ValidationFailed
+from graphengine.load.decoding import DEFAULT_ENCODING, decoded_lines
 
 FORMATS = ("csv", "jsonl", "parquet")
+CSV_FIELD_LIMIT = 1 << 20  # the CSV parser reads fields up to 1 MiB (Python's default is 131,072 characters)
+MAX_FIELD_CHARS = 65_536  # a row with a longer value is quarantined (no field of any kind accepts more than 1,000)
 Row = dict[str, Any]
 
 
@@ -62,91 +67,148 @@ def detect_format(path: Path) -> str:
     raise ConfigError(f"cannot tell the format of {path.name}; use .csv, .tsv, .jsonl or .parquet")
 
 
-def source_columns(path: Path, fmt: str | None = None) -> list[str]:
+def source_columns(path: Path, fmt: str | None = None, encoding: str = DEFAULT_ENCODING) -> list[str]:
     """The column names of a source (CSV header, Parquet schema, union of the first JSONL objects' keys)."""
     fmt = fmt or detect_format(path)
+    _require_file(path)
     if fmt == "csv":
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return next(csv.reader(handle, delimiter=_delimiter(path)), [])
+        return next(csv.reader(decoded_lines(path, encoding), delimiter=_delimiter(path)), [])
     if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        return list(pq.ParquetFile(path).schema_arrow.names)
+        return list(_parquet_file(path).schema_arrow.names)
     seen: dict[str, None] = {}
-    with path.open(encoding="utf-8") as handle:
-        for i, line in enumerate(handle):
-            if i >= 1000:
-                break
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(obj, dict):
-                seen.update(dict.fromkeys(obj))
+    for number, text in enumerate(decoded_lines(path, encoding), start=1):
+        if number > 1000:
+            break
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(obj, dict):
+            seen.update(dict.fromkeys(obj))
     return list(seen)
+
+
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        raise ConfigError(f"source file not found: {path}" if not path.exists() else f"not a file: {path}")
 
 
 def _delimiter(path: Path) -> str:
     return "\t" if path.suffix.lower() == ".tsv" else ","
 
 
-def read_rows(path: Path, fmt: str | None = None) -> Iterator[tuple[int, Row]]:
-    """Yield ``(line, row)`` for every record of the source."""
+def read_rows(path: Path, fmt: str | None = None, encoding: str = DEFAULT_ENCODING) -> Iterator[tuple[int, Row]]:
+    """Yield ``(line, row)`` for every record of the source. A row that cannot be read (wrong field count,
+    broken JSON, a value over :data:`MAX_FIELD_CHARS`) carries ``__error__``; an undecodable byte or an unreadable
+    Parquet file raises :class:`ValidationFailed` (rows before it were yielded)."""
     fmt = fmt or detect_format(path)
-    if not path.exists():
-        raise ConfigError(f"source file not found: {path}")
+    _require_file(path)
     if fmt == "csv":
-        yield from _read_csv(path)
+        yield from _read_csv(path, encoding)
     elif fmt == "jsonl":
-        yield from _read_jsonl(path)
+        yield from _read_jsonl(path, encoding)
     elif fmt == "parquet":
         yield from _read_parquet(path)
     else:
         raise ConfigError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
-def _read_csv(path: Path) -> Iterator[tuple[int, Row]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle, delimiter=_delimiter(path))
-        header = next(reader, None)
-        if header is None:
-            return
-        line = reader.line_num + 1
-        for values in reader:
-            if not values:
+def _oversize(line: int, row: Row) -> tuple[int, Row]:
+    """``row`` with ``__error__`` naming its first value over :data:`MAX_FIELD_CHARS`, long values cut short."""
+    column, size = next((k, len(v)) for k, v in row.items() if isinstance(v, str) and len(v) > MAX_FIELD_CHARS)
+    kept = {
+        k: (f"{v[:200]}… ({len(v):,} characters)" if isinstance(v, str) and len(v) > 200 else v) for k, v in row.items()
+    }
+    kept["__error__"] = f"{column}: {size:,} characters, over the maximum field length of {MAX_FIELD_CHARS:,}"
+    return line, kept
+
+
+def _read_csv(path: Path, encoding: str) -> Iterator[tuple[int, Row]]:
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    reader = csv.reader(decoded_lines(path, encoding), delimiter=_delimiter(path))
+    header = next(reader, None)
+    if header is None:
+        return
+    line = reader.line_num + 1
+    while True:
+        try:
+            for values in reader:
+                if not values:
+                    line = reader.line_num + 1
+                    continue
+                row: Row = dict(zip(header, values, strict=False))
+                if len(values) != len(header):
+                    row["__error__"] = f"expected {len(header)} fields, found {len(values)}"
+                if max(map(len, values)) > MAX_FIELD_CHARS:
+                    yield _oversize(line, row)
+                else:
+                    yield line, row
                 line = reader.line_num + 1
-                continue
-            row: Row = dict(zip(header, values, strict=False))
-            if len(values) != len(header):
-                row["__error__"] = f"expected {len(header)} fields, found {len(values)}"
-            yield line, row
+            return
+        except csv.Error as exc:  # a field over CSV_FIELD_LIMIT, a NUL byte: this record is skipped, reading goes on
+            yield line, {"__error__": f"unreadable CSV record: {exc}"}
             line = reader.line_num + 1
 
 
-def _read_jsonl(path: Path) -> Iterator[tuple[int, Row]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield number, {"__error__": f"invalid JSON: {exc.msg}", "__raw__": text.rstrip("\n")[:2000]}
-                continue
-            if not isinstance(obj, dict):
-                yield number, {"__error__": "a JSONL line must hold one JSON object", "__raw__": text[:2000]}
-                continue
+def _read_jsonl(path: Path, encoding: str) -> Iterator[tuple[int, Row]]:
+    for number, text in enumerate(decoded_lines(path, encoding), start=1):
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            yield number, {"__error__": f"invalid JSON: {msg}", "__raw__": text.rstrip("\r\n")[:2000]}
+            continue
+        if not isinstance(obj, dict):
+            yield number, {"__error__": "a JSONL line must hold one JSON object", "__raw__": text[:2000]}
+            continue
+        if len(text) > MAX_FIELD_CHARS and any(isinstance(v, str) and len(v) > MAX_FIELD_CHARS for v in obj.values()):
+            yield _oversize(number, obj)
+        else:
             yield number, obj
 
 
-def _read_parquet(path: Path, batch_rows: int = 50_000) -> Iterator[tuple[int, Row]]:
+def _parquet_file(path: Path) -> Any:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise ValidationFailed(
+            f"{path.name} is not a readable Parquet file: {exc}", details={"file": str(path)}
+        ) from None
+
+
+def _read_parquet(path: Path, batch_rows: int = 50_000) -> Iterator[tuple[int, Row]]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     number = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
+    batches = _parquet_file(path).iter_batches(batch_size=batch_rows)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except (pa.ArrowException, OSError) as exc:
+            raise ValidationFailed(
+                f"{path.name}: Parquet data after row {number:,} cannot be read: {exc}",
+                details={"file": str(path), "row": number + 1},
+            ) from None
+        long_text = any(
+            (pc.max(pc.utf8_length(col)).as_py() or 0) > MAX_FIELD_CHARS
+            for col in batch.columns
+            if pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+        )
         for row in batch.to_pylist():
             number += 1
-            yield number, row
+            if long_text and any(isinstance(v, str) and len(v) > MAX_FIELD_CHARS for v in row.values()):
+                yield _oversize(number, row)
+            else:
+                yield number, row
 
 
 def require_columns(path: Path, header: list[str], required: list[str]) -> None:
@@ -159,4 +221,14 @@ def require_columns(path: Path, header: list[str], required: list[str]) -> None:
         )
 
 
-__all__ = ["FORMATS", "ColumnMap", "Row", "detect_format", "read_rows", "require_columns", "source_columns"]
+__all__ = [
+    "CSV_FIELD_LIMIT",
+    "FORMATS",
+    "MAX_FIELD_CHARS",
+    "ColumnMap",
+    "Row",
+    "detect_format",
+    "read_rows",
+    "require_columns",
+    "source_columns",
+]

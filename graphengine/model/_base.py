@@ -29,23 +29,18 @@ def _flag(value: Any) -> Any:
     return value
 
 
-Key = Annotated[str, BeforeValidator(_blank_to_none), Field(min_length=1, max_length=200)]
-OptStr = Annotated[Annotated[str, Field(max_length=1000)] | None, BeforeValidator(_blank_to_none)]
-Flag = Annotated[bool | None, BeforeValidator(_blank_to_none), BeforeValidator(_flag)]
+# Blank cells never reach these types: the model drops them first (``_blank_means_absent``), so defaults apply.
+Key = Annotated[str, Field(min_length=1, max_length=200)]
+OptStr = Annotated[str, Field(max_length=1000)] | None
+Flag = Annotated[bool | None, BeforeValidator(_flag)]
 Timestamp = Annotated[dt.datetime, BeforeValidator(timestamp)]
 OptTimestamp = Annotated[dt.datetime | None, BeforeValidator(timestamp)]
-OptFloat = Annotated[
-    Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None,
-    BeforeValidator(finite),
-    BeforeValidator(_blank_to_none),
-]
-OptInt = Annotated[Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)] | None, BeforeValidator(_blank_to_none)]
+OptFloat = Annotated[Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None, BeforeValidator(finite)]
+OptInt = Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)] | None
 Money = Annotated[float, BeforeValidator(finite), Field(ge=0, le=MAX_AMOUNT)]
-OptMoney = Annotated[
-    Annotated[float, Field(ge=0, le=MAX_AMOUNT)] | None, BeforeValidator(finite), BeforeValidator(_blank_to_none)
-]
+OptMoney = Annotated[Annotated[float, Field(ge=0, le=MAX_AMOUNT)] | None, BeforeValidator(finite)]
 OptNonNegFloat = OptMoney
-OptNonNegInt = Annotated[Annotated[int, Field(ge=0, le=MAX_COUNT)] | None, BeforeValidator(_blank_to_none)]
+OptNonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT)] | None
 Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
 
 
@@ -66,7 +61,7 @@ class InputRecord(BaseModel):
     def _blank_means_absent(cls, data: Any) -> Any:
         """An empty cell (CSV) or null (JSON) means "not given", so field defaults apply."""
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if _blank_to_none(v) is not None}
+            return {k: v for k, v in data.items() if v is not None and not (v.__class__ is str and not v.strip())}
         return data
 
 

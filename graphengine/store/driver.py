@@ -19,6 +19,7 @@ from neo4j.exceptions import (
 from graphengine.config import Settings
 from graphengine.errors import ConfigError, StoreUnavailable
 from graphengine.store.queries import QueryRegistry, default_registry
+from graphengine.store.reset import reset_graph
 
 T = TypeVar("T")
 Record = dict[str, Any]
@@ -150,11 +151,11 @@ class Store:
                 continue
         return out
 
-    def clear(self, batch_size: int = 5_000) -> int:
-        """Delete every node and relationship (schema kept) in server-side batches, so a large graph never
-        needs one huge transaction. Returns the number of nodes deleted."""
-        text = self.registry["store.delete_all_nodes"].text
-        return int(self.run_text(text, {"batch": batch_size})[0]["deleted"])
+    def clear(self, batch_size: int = 10_000) -> int:
+        """Delete every relationship, then every node (schema kept), in server-side transactions of
+        ``batch_size`` rows, so no graph shape needs one huge transaction (see :mod:`graphengine.store.reset`).
+        Returns the number of nodes deleted."""
+        return reset_graph(self, batch=batch_size).nodes
 
 
 def is_transient(exc: BaseException) -> bool:

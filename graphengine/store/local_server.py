@@ -5,7 +5,7 @@ Layout under ``settings.home`` (default ``.graphengine/``)::
     m2/                      project-local Maven repository (a second install is offline)
     neo4j/lib, neo4j/plugins server, Neo4j Browser, APOC and GDS jars, shared by all instances
     neo4j/installed.json     what was installed, and the pom's checksum
-    instances/<name>/        conf/neo4j.conf, data/, logs/, run/neo4j.pid, import/
+    instances/<name>/        conf/neo4j.conf, data/, logs/, run/neo4j.pid, import/, dumps/ (taken before an import)
 
 ``make demo`` uses instance ``default``; the test suite uses instance ``test`` on other ports, so tests never
 touch the demo graph.
@@ -14,6 +14,7 @@ touch the demo graph.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -92,6 +93,7 @@ class LocalNeo4j:
         self.logs_dir = self.instance_dir / "logs"
         self.run_dir = self.instance_dir / "run"
         self.import_dir = self.instance_dir / "import"
+        self.dumps_dir = self.instance_dir / "dumps"
         self.pid_file = self.run_dir / "neo4j.pid"
         self.stamp = self.server_dir / "installed.json"
 
@@ -200,6 +202,40 @@ class LocalNeo4j:
         """Run ``neo4j-admin`` (for example ``database import full``) against this instance."""
         cmd = [self._java(), "-cp", self._classpath(), ADMIN_ENTRY_POINT, *args]
         return subprocess.run(cmd, capture_output=True, text=True, env=self._env(), check=False)
+
+    def dump_database(self, database: str = "neo4j") -> Path:
+        """Dump ``database`` of the stopped server to ``dumps/<database>-<UTC time>.dump``; returns the file."""
+        if self.pid() is not None:
+            raise LocalServerError("the server must be stopped before its database is dumped")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        staging = self.dumps_dir / f".dump-{stamp}"
+        staging.mkdir(parents=True)
+        try:
+            proc = self.admin("database", "dump", database, f"--to-path={staging}", "--overwrite-destination=true")
+            if proc.returncode != 0:
+                raise LocalServerError(f"neo4j-admin database dump failed: {(proc.stdout + proc.stderr)[-2000:]}")
+            target = self.dumps_dir / f"{database}-{stamp}.dump"
+            (staging / f"{database}.dump").rename(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return target
+
+    def load_database(self, dump: Path, database: str = "neo4j") -> None:
+        """Replace ``database`` of the stopped server with the dump file ``dump`` (from :meth:`dump_database`)."""
+        if self.pid() is not None:
+            raise LocalServerError("the server must be stopped before a dump is loaded")
+        staging = self.dumps_dir / f".load-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S.%fZ')}"
+        staging.mkdir(parents=True)
+        try:
+            try:
+                os.link(dump, staging / f"{database}.dump")
+            except OSError:
+                shutil.copyfile(dump, staging / f"{database}.dump")
+            proc = self.admin("database", "load", database, f"--from-path={staging}", "--overwrite-destination=true")
+            if proc.returncode != 0:
+                raise LocalServerError(f"neo4j-admin database load failed: {(proc.stdout + proc.stderr)[-2000:]}")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     def _set_initial_password(self) -> None:
         if (self.data_dir / "databases" / "system").exists():

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 
 from graphengine.config import Settings
 from graphengine.store import LocalNeo4j, Store, apply_schema
@@ -50,3 +51,12 @@ def store(session_store: Store) -> Store:
     """The store, with an empty graph (schema kept) at the start of the test."""
     session_store.clear()
     return session_store
+
+
+@pytest.fixture(scope="module")
+def keyed_server(settings: Settings, session_store: Store) -> Iterator[uvicorn.Server]:
+    """A real API server (uvicorn, loopback) that accepts the test key ``API_KEY`` for writes."""
+    from tests.integration.test_api_harness import API_KEY, running_api
+
+    with running_api(settings.model_copy(update={"api_keys": [API_KEY]})) as server:
+        yield server

@@ -9,12 +9,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 import uvicorn
 
 from graphengine.config import Settings
@@ -22,7 +20,7 @@ from graphengine.load import LoadOptions, LoadReport, load_file
 from graphengine.load.quarantine import read_quarantine
 from graphengine.store import Store
 from tests.integration._files import write_csv, write_jsonl
-from tests.integration.test_api_harness import API_KEY, base_url, running_api
+from tests.integration.test_api_harness import API_KEY, base_url
 
 KEY = {"X-API-Key": API_KEY}
 CUSTOMERS = [f"C00000{i}" for i in range(1, 8)]
@@ -97,17 +95,11 @@ def test_a_later_file_cannot_take_an_event_from_its_owner(store: Store, settings
 
 
 # ------------------------------------------------------------------------------------------ API
-@pytest.fixture(scope="module")
-def server(settings: Settings, session_store: Store) -> Iterator[uvicorn.Server]:
-    with running_api(settings.model_copy(update={"api_keys": [API_KEY]})) as server:
-        yield server
-
-
 def test_the_api_refuses_a_claimed_event_with_409_and_writes_nothing(
-    server: uvicorn.Server, store: Store, settings: Settings, tmp_path: Path
+    keyed_server: uvicorn.Server, store: Store, settings: Settings, tmp_path: Path
 ) -> None:
     _base(store, settings, tmp_path)
-    with httpx.Client(base_url=base_url(server), timeout=30) as http:
+    with httpx.Client(base_url=base_url(keyed_server), timeout=30) as http:
         first = http.post("/events", json={"events": [_event("e1", "C000005")]}, headers=KEY)
         assert first.status_code == 201
         claim = http.post("/events", json={"events": [_event("e9", "C000006"), _event("e1", "C000006")]}, headers=KEY)

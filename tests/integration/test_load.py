@@ -123,7 +123,8 @@ def test_bad_rows_are_quarantined_and_counts_add_up(store: Store, settings: Sett
     quarantined = read_quarantine(Path(report.quarantine_file or ""))
     assert [q["line"] for q in quarantined] == [5, 6]
     assert quarantined[0]["reasons"] == ["productId: missing"]
-    assert Path(tmp_path / "out" / "reports" / "products-products.json").exists()
+    assert report.report_file and Path(report.report_file).exists()
+    assert Path(report.report_file).name == f"products-products.csv-{report.run_id}.json"
 
 
 def test_missing_required_column_is_refused(store: Store, settings: Settings, tmp_path: Path) -> None:

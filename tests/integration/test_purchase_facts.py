@@ -5,7 +5,7 @@ aggregate equals what is recomputed from the lines from scratch."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from graphengine.load import LoadOptions, LoadReport, load_file
 from graphengine.load.aggregates import check_purchase_aggregates, rebuild_purchase_aggregates
 from graphengine.store import Store
 from tests.integration._files import write_csv
-from tests.integration.test_api_harness import API_KEY, base_url, running_api
+from tests.integration.test_api_harness import API_KEY, base_url
 
 KEY = {"X-API-Key": API_KEY}
 
@@ -152,17 +152,10 @@ def test_unknown_references_are_quarantined_by_the_write(store: Store, settings:
 
 
 # ------------------------------------------------------------------------------------------ API race
-@pytest.fixture(scope="module")
-def server(settings: Settings, session_store: Store) -> Iterator[uvicorn.Server]:
-    with running_api(settings.model_copy(update={"api_keys": [API_KEY]})) as server:
-        yield server
-
-
-def test_eight_clients_posting_the_same_lines_count_each_once(
-    server: uvicorn.Server, store: Store, settings: Settings, tmp_path: Path
-) -> None:
-    _base(store, settings, tmp_path)
-    rounds, clients = 50, 8
+def _race(
+    server: uvicorn.Server, clients: int, rounds: int, line_of: Callable[[int, int], dict[str, Any]]
+) -> list[int]:
+    """``clients`` threads POST one purchase line each per round, all at the same moment; the statuses."""
     barrier = threading.Barrier(clients)
     statuses: list[int] = []
     lock = threading.Lock()
@@ -170,16 +163,8 @@ def test_eight_clients_posting_the_same_lines_count_each_once(
     def client(worker: int) -> None:
         with httpx.Client(base_url=base_url(server), timeout=60) as http:
             for n in range(rounds):
-                line = {
-                    "orderId": f"race-{n}",
-                    "customerId": "c1",
-                    "productId": "p1" if n % 2 else "p2",
-                    "quantity": 1,
-                    "amount": 1.5,
-                    "at": f"2026-05-01T10:{n % 60:02d}:00Z",
-                }
                 barrier.wait(timeout=60)
-                response = http.post("/events", json={"purchases": [line]}, headers=KEY)
+                response = http.post("/events", json={"purchases": [line_of(worker, n)]}, headers=KEY)
                 with lock:
                     statuses.append(response.status_code)
 
@@ -188,7 +173,26 @@ def test_eight_clients_posting_the_same_lines_count_each_once(
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
-    assert statuses == [201] * (rounds * clients)
+    return statuses
+
+
+def test_eight_clients_posting_the_same_lines_count_each_once(
+    keyed_server: uvicorn.Server, store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    _base(store, settings, tmp_path)
+    rounds, clients = 50, 8
+
+    def same_line(worker: int, n: int) -> dict[str, Any]:
+        return {
+            "orderId": f"race-{n}",
+            "customerId": "c1",
+            "productId": "p1" if n % 2 else "p2",
+            "quantity": 1,
+            "amount": 1.5,
+            "at": f"2026-05-01T10:{n % 60:02d}:00Z",
+        }
+
+    assert _race(keyed_server, clients, rounds, same_line) == [201] * (rounds * clients)
     pairs = _pairs(store)
     assert pairs[("c1", "p1")]["count"] == rounds // 2 and pairs[("c1", "p2")]["count"] == rounds // 2
     assert pairs[("c1", "p1")]["amount"] == pytest.approx(1.5 * rounds / 2)
@@ -197,31 +201,16 @@ def test_eight_clients_posting_the_same_lines_count_each_once(
 
 
 def test_concurrent_distinct_lines_on_one_pair_are_all_counted(
-    server: uvicorn.Server, store: Store, settings: Settings, tmp_path: Path
+    keyed_server: uvicorn.Server, store: Store, settings: Settings, tmp_path: Path
 ) -> None:
     """Different lines of the same pair at the same moment: the aggregate sees every committed line."""
     _base(store, settings, tmp_path)
     clients, rounds = 8, 25
-    barrier = threading.Barrier(clients)
 
-    def client(worker: int) -> None:
-        with httpx.Client(base_url=base_url(server), timeout=60) as http:
-            for n in range(rounds):
-                line = {
-                    "orderId": f"w{worker}-{n}",
-                    "customerId": "c2",
-                    "productId": "p2",
-                    "amount": 2,
-                    "at": "2026-06-01",
-                }
-                barrier.wait(timeout=60)
-                assert http.post("/events", json={"purchases": [line]}, headers=KEY).status_code == 201
+    def own_line(worker: int, n: int) -> dict[str, Any]:
+        return {"orderId": f"w{worker}-{n}", "customerId": "c2", "productId": "p2", "amount": 2, "at": "2026-06-01"}
 
-    threads = [threading.Thread(target=client, args=(w,)) for w in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
+    assert _race(keyed_server, clients, rounds, own_line) == [201] * (clients * rounds)
     pair = _pairs(store)[("c2", "p2")]
     assert (pair["count"], pair["amount"]) == (clients * rounds, 2 * clients * rounds)
     assert_aggregates_derivable(store)

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 import uvicorn
 
 from graphengine.config import Settings
@@ -22,7 +20,7 @@ from graphengine.load.quarantine import read_quarantine
 from graphengine.store import Store
 from tests.integration._cli import run_graphengine
 from tests.integration._files import write_csv
-from tests.integration.test_api_harness import API_KEY, base_url, running_api
+from tests.integration.test_api_harness import API_KEY, base_url
 
 GOOD = {"orderId": "o1", "customerId": "c1", "productId": "p1", "amount": 10.0, "at": "2026-01-01T10:00:00Z"}
 BAD_AMOUNTS: list[Any] = [float("inf"), float("-inf"), float("nan"), 1e308, -1.0]
@@ -78,14 +76,8 @@ def test_parquet_reader(store: Store, settings: Settings, tmp_path: Path) -> Non
     _check(store, _load(store, settings, tmp_path, tmp_path / "lines.parquet"))
 
 
-@pytest.fixture(scope="module")
-def server(settings: Settings, session_store: Store) -> Iterator[uvicorn.Server]:
-    with running_api(settings.model_copy(update={"api_keys": [API_KEY]})) as server:
-        yield server
-
-
 def test_the_api_refuses_the_same_values(
-    server: uvicorn.Server, store: Store, settings: Settings, tmp_path: Path
+    keyed_server: uvicorn.Server, store: Store, settings: Settings, tmp_path: Path
 ) -> None:
     _base(store, settings, tmp_path)
     event = {"eventId": "e1", "customerId": "c1", "type": "visit", "channelId": "web", "at": GOOD["at"]}
@@ -93,7 +85,7 @@ def test_the_api_refuses_the_same_values(
     bodies += [json.dumps({"purchases": [{**GOOD, "at": at}]}) for at in BAD_TIMES]
     bodies += [json.dumps({"events": [{**event, "value": v}]}) for v in (float("nan"), float("-inf"), 1e300)]
     bodies.append(json.dumps({"purchases": [{**GOOD, "amount": 1e308}, {**GOOD, "orderId": "o2", "amount": 1e308}]}))
-    with httpx.Client(base_url=base_url(server), timeout=30) as http:
+    with httpx.Client(base_url=base_url(keyed_server), timeout=30) as http:
         for body in bodies:
             headers = {"X-API-Key": API_KEY, "Content-Type": "application/json"}
             response = http.post("/events", content=body, headers=headers)

@@ -2,6 +2,7 @@
 
 import json
 import string
+import uuid
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from graphengine.model.rules import ValueRules
 
 
 def _run(kind: str, rows: list[dict], tmp_path: Path) -> tuple[list, list[dict]]:
-    q = Quarantine(tmp_path / "q.jsonl", Path("src.csv"))
+    q = Quarantine(tmp_path / f"q-{uuid.uuid4().hex}.jsonl", Path("src.csv"))  # a quarantine never overwrites
     with q:
         kept = validate_chunk(get_kind(kind), list(enumerate(rows, start=2)), q)
     return kept, read_quarantine(q.path)

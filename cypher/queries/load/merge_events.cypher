@@ -1,6 +1,6 @@
 // params: $rows, $source
-// returns: rejected — rows not written ({i, reason}: unknown customer or channel, or an eventId that belongs to
-// another customer); written — events merged.
+// returns: rejected — rows not written ({i, reason}: unknown customer, channel or product, or an eventId that
+// belongs to another customer); written — events merged.
 // An event belongs to the customer that first sent it: (:Event {eventId}) is unique, its customerId is set only
 // on creation, and a row naming another customer is refused — an event never gets two PERFORMED links. A re-send
 // by the owner corrects the event (an event moved to another channel or product loses its old VIA/ABOUT link).
@@ -8,9 +8,11 @@
 UNWIND $rows AS row
 OPTIONAL MATCH (c:Customer {customerId: row.customerId})
 OPTIONAL MATCH (ch:Channel {channelId: row.channelId})
-OPTIONAL CALL (row, c, ch) {
-  WITH row, c, ch
-  WHERE c IS NOT NULL AND ch IS NOT NULL
+OPTIONAL MATCH (product:Product {productId: row.productId})
+WITH row, c, ch, row.productId IS NOT NULL AND product IS NULL AS unknownProduct
+OPTIONAL CALL (row, c, ch, unknownProduct) {
+  WITH row, c, ch, unknownProduct
+  WHERE c IS NOT NULL AND ch IS NOT NULL AND NOT unknownProduct
   MERGE (n:Event {eventId: row.eventId})
   ON CREATE SET n.customerId = row.customerId
   WITH n, row, c, ch
@@ -39,11 +41,12 @@ OPTIONAL CALL (row, c, ch) {
   }
   RETURN true AS written
 }
-WITH row, c, ch, written
+WITH row, c, ch, unknownProduct, written
 WITH collect(
        CASE
-         WHEN c IS NULL THEN {i: row._i, reason: 'customerId: unknown Customer ' + row.customerId}
-         WHEN ch IS NULL THEN {i: row._i, reason: 'channelId: unknown Channel ' + row.channelId}
+         WHEN c IS NULL THEN {i: row._i, reason: 'customerId: unknown Customer \'' + row.customerId + '\''}
+         WHEN ch IS NULL THEN {i: row._i, reason: 'channelId: unknown Channel \'' + row.channelId + '\''}
+         WHEN unknownProduct THEN {i: row._i, reason: 'productId: unknown Product \'' + row.productId + '\''}
          WHEN written IS NULL
            THEN {i: row._i, reason: 'eventId: ' + row.eventId + ' belongs to another customer'}
        END

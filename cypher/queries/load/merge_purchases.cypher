@@ -12,8 +12,8 @@ OPTIONAL MATCH (c:Customer {customerId: row.customerId})
 OPTIONAL MATCH (p:Product {productId: row.productId})
 WITH collect(
        CASE
-         WHEN c IS NULL THEN {i: row._i, reason: 'customerId: unknown Customer ' + row.customerId}
-         WHEN p IS NULL THEN {i: row._i, reason: 'productId: unknown Product ' + row.productId}
+         WHEN c IS NULL THEN {i: row._i, reason: 'customerId: unknown Customer \'' + row.customerId + '\''}
+         WHEN p IS NULL THEN {i: row._i, reason: 'productId: unknown Product \'' + row.productId + '\''}
        END
      ) AS rejected,
      collect(CASE WHEN c IS NOT NULL AND p IS NOT NULL THEN row END) AS good

@@ -1,0 +1,103 @@
+"""`db reset` empties a graph of any size in bounded transactions, asks first, and keeps the schema."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from graphengine.config import Settings
+from graphengine.load import LoadOptions, load_file
+from graphengine.store import Store
+from graphengine.store.reset import GraphCounts, data_counts, reset_graph
+from tests.integration._files import write_csv
+
+HUBS, LINKS = 2, 1_200_000
+CREATE_LINKS = """
+MATCH (h:Hub) WITH collect(h) AS hubs
+UNWIND range($first, $last) AS i
+WITH hubs[i % size(hubs)] AS hub
+CREATE (hub)-[:LINK]->(:Leaf)
+"""
+
+
+def _schema(store: Store) -> tuple[list[str], int]:
+    constraints = sorted(r["name"] for r in store.query("schema.list_constraints"))
+    versions = store.run_text("MATCH (v:SchemaVersion) RETURN count(v) AS n")[0]["n"]
+    return constraints, versions
+
+
+def test_reset_empties_a_graph_larger_than_the_transaction_memory(store: Store) -> None:
+    """1.2M relationships on two supernodes. On the 1g test instance, deleting one of these hubs with
+    DETACH DELETE in one transaction (what a node-batched delete does) fails with "Java heap space" after
+    about 90 s; the reset deletes relationships in batches first, so every transaction stays small."""
+    schema = _schema(store)
+    store.run_text("UNWIND range(1, $hubs) AS h CREATE (:Hub {hubId: h})", {"hubs": HUBS})
+    for first in range(0, LINKS, 100_000):
+        store.run_text(CREATE_LINKS, {"first": first, "last": min(LINKS, first + 100_000) - 1})
+    assert data_counts(store) == GraphCounts(nodes=HUBS + LINKS, relationships=LINKS)
+
+    assert reset_graph(store) == GraphCounts(nodes=HUBS + LINKS, relationships=LINKS)
+
+    assert store.query("store.count_data")[0] == {"nodes": 0, "relationships": 0}
+    assert store.run_text("MATCH (n) WHERE NOT n:SchemaVersion RETURN count(n) AS n") == [{"n": 0}]
+    assert _schema(store) == schema, "constraints and schema versions are kept"
+
+
+def _small_graph(store: Store, settings: Settings, folder: Path) -> GraphCounts:
+    options = LoadOptions(source="shop", out_dir=folder / "out")
+    salt = settings.hash_salt.get_secret_value()
+    customers = [{"customerId": f"C{i}", "name": f"n{i}", "signupAt": f"2024-01-0{i}T10:00:00Z"} for i in (1, 2, 3)]
+    products = [{"productId": f"P{i}", "name": f"p{i}", "category": "shoes"} for i in (1, 2)]
+    load_file(store, "customers", write_csv(folder / "customers.csv", customers), options, salt=salt)
+    load_file(store, "products", write_csv(folder / "products.csv", products), options, salt=salt)
+    return data_counts(store)
+
+
+def _db_reset(settings: Settings, *args: str, answer: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "GRAPHENGINE_INSTANCE": settings.instance,
+        "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
+        "GRAPHENGINE_HTTP_PORT": str(settings.http_port),
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "graphengine", "db", "reset", *args],
+        input=answer,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_db_reset_asks_first_and_yes_skips_the_question(store: Store, settings: Settings, tmp_path: Path) -> None:
+    counts = _small_graph(store, settings, tmp_path)
+    assert counts == GraphCounts(nodes=3 + 2 + 1 + 1, relationships=2)  # + a Category, a DataSource; IN_CATEGORY
+
+    declined = _db_reset(settings, answer="n\n")
+    assert declined.returncode == 1, declined.stderr
+    assert f"Delete {counts}" in declined.stderr
+    assert "nothing deleted" in declined.stdout
+    assert data_counts(store) == counts
+
+    no_answer = _db_reset(settings)  # end of input is no answer: nothing deleted either
+    assert no_answer.returncode != 0
+    assert data_counts(store) == counts
+
+    confirmed = _db_reset(settings, answer="y\n")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert data_counts(store) == GraphCounts(0, 0)
+
+    _small_graph(store, settings, tmp_path)
+    scripted = _db_reset(settings, "--yes")
+    assert scripted.returncode == 0, scripted.stderr
+    assert f"deleted {counts}" in scripted.stdout
+    assert store.query("store.count_data")[0] == {"nodes": 0, "relationships": 0}
+    assert any(c["name"] == "customer_id" for c in store.query("schema.list_constraints"))
+
+    again = _db_reset(settings, "--yes")
+    assert again.returncode == 0 and "already empty" in again.stdout
