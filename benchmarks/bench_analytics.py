@@ -119,6 +119,7 @@ def main() -> None:
                 ("follows", args.out / "data/follows.csv", options),
             ],
             salt=settings.hash_salt.get_secret_value(),
+            replace=True,  # a re-run replaces the previous run's graph (the import refuses a non-empty one)
         )
         print(f"loaded through the import path in {time.perf_counter() - t:.1f}s")
         results = {}

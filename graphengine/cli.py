@@ -39,6 +39,7 @@ from graphengine.load.decoding import codec_name
 from graphengine.load.pipeline import Party
 from graphengine.load.readers import detect_format
 from graphengine.load.report import report_of
+from graphengine.model.rules import ValueRules
 from graphengine.progress import rich_progress
 from graphengine.store import LocalNeo4j, Store, apply_schema
 from graphengine.store.reset import RESET_BATCH, data_counts, reset_graph
@@ -227,9 +228,79 @@ def db_reset(
     out.print(f"deleted {deleted} in {time.monotonic() - started:.1f}s; {left} left, schema kept")
 
 
+@db_app.command("check")
+def db_check(as_json: JsonOpt = False) -> None:
+    """Compare every PURCHASED aggregate with its OrderLine facts; exit 1 when any differs (see `db rebuild`)."""
+    from graphengine.load.aggregates import check_purchase_aggregates
+
+    with Store(_settings()) as store:
+        result = check_purchase_aggregates(store)
+    if as_json:
+        out.print_json(json.dumps(result))
+    else:
+        out.print(f"{result['pairs']:,} purchase pairs; {result['stale']:,} aggregates differ from their lines")
+    if result["stale"]:
+        raise typer.Exit(1)
+
+
+@db_app.command("rebuild")
+def db_rebuild(
+    batch_size: Annotated[int, typer.Option(min=1, help="Pairs per transaction.")] = RESET_BATCH,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recompute every PURCHASED aggregate from its OrderLine facts from scratch (bounded transactions)."""
+    from graphengine.load.aggregates import rebuild_purchase_aggregates
+
+    with Store(_settings()) as store:
+        result = rebuild_purchase_aggregates(store, batch=batch_size)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    out.print(
+        f"{result['pairs']:,} PURCHASED aggregates recomputed from their lines, {result['removed']:,} without lines "
+        f"removed; {result['after']['stale']:,} differ now"
+    )
+
+
 # ------------------------------------------------------------------------------------------ load
 EXIT_QUARANTINED = 10
 EXIT_NO_FILE = 2  # as for any other wrong command-line argument
+
+
+def load_options(
+    settings: Settings,
+    *,
+    source: str,
+    party: str,
+    mapping: ColumnMap,
+    create_missing: bool,
+    batch_size: int | None,
+    out_dir: Path,
+    rules: ValueRules,
+    encoding: str = "utf-8",
+) -> LoadOptions:
+    """The options of one load from the command line (``load`` and ``load orders``)."""
+    if party not in ("first", "second", "third"):
+        raise ConfigError("--party is first, second or third")
+    return LoadOptions(
+        source=source,
+        party=cast(Party, party),
+        mapping=mapping,
+        create_missing=create_missing,
+        batch_size=batch_size or settings.batch_size,
+        out_dir=out_dir,
+        rules=rules,
+        encoding=encoding,
+    )
+
+
+def missing_file_exit(*files: Path | None) -> None:
+    """A source that is not there: one line on stderr and exit 2, as for any wrong command-line argument."""
+    for file in files:
+        if file is not None and not file.is_file():
+            problem = "not a file" if file.exists() else "source file not found"
+            err.print(f"error: {problem}: {file}", soft_wrap=True, markup=False, highlight=False)
+            raise typer.Exit(EXIT_NO_FILE)
 
 
 def _column_map(mapping_file: Path | None, maps: list[str], drops: list[str]) -> ColumnMap:
@@ -287,22 +358,18 @@ def load(
     non-empty database unless --replace, and a kind whose references (customers, products, ...) are not in the
     same import."""
     settings = _settings()
-    if not file.is_file():
-        problem = "not a file" if file.exists() else "source file not found"
-        err.print(f"error: {problem}: {file}", soft_wrap=True, markup=False, highlight=False)
-        raise typer.Exit(EXIT_NO_FILE)
-    if party not in ("first", "second", "third"):
-        raise ConfigError("--party is first, second or third")
+    missing_file_exit(file)
     if kind not in KINDS:
         raise NotFound(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
     detect_format(file)
     codec_name(encoding)
-    options = LoadOptions(
+    options = load_options(
+        settings,
         source=source,
-        party=cast(Party, party),
+        party=party,
         mapping=_column_map(mapping, map_, drop_column),
         create_missing=create_missing,
-        batch_size=batch_size or settings.batch_size,
+        batch_size=batch_size,
         out_dir=out_dir,
         rules=value_rules(settings, timezone, epoch),
         encoding=encoding,

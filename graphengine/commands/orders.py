@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import typer
 import typer.main
@@ -16,10 +16,7 @@ from rich.table import Table
 from typer.core import TyperCommand
 
 from graphengine.commands._common import EpochOpt, JsonOpt, TimezoneOpt, err, out, settings, value_rules
-from graphengine.errors import ConfigError
-from graphengine.load import LoadOptions
 from graphengine.load.orders import OrdersLoad, load_orders
-from graphengine.load.pipeline import Party
 from graphengine.progress import rich_progress
 from graphengine.store import Store
 
@@ -58,24 +55,21 @@ def orders(
 
     amount = unitPrice × quantity when a line has no amount (an explicit amount wins). Exit 0: all loaded;
     10: loaded, some lines or orders quarantined; 6: refused."""
-    from graphengine.cli import EXIT_QUARANTINED, _column_map
+    from graphengine.cli import EXIT_QUARANTINED, _column_map, load_options, missing_file_exit
 
     config = settings()
-    if party not in ("first", "second", "third"):
-        raise ConfigError("--party is first, second or third")
-    options = LoadOptions(
+    missing_file_exit(orders_file, lines)
+    options = load_options(
+        config,
         source=source,
-        party=cast(Party, party),
+        party=party,
         mapping=_column_map(mapping, map_, drop_column),
         create_missing=create_missing,
-        batch_size=batch_size or config.batch_size,
+        batch_size=batch_size,
         out_dir=out_dir,
         rules=value_rules(config, timezone, epoch),
     )
     order_path, lines_path = (orders_file, lines) if lines is not None else (None, orders_file)
-    for path in (orders_file, lines):
-        if path is not None and not path.is_file():
-            raise ConfigError(f"source file not found: {path}")
     salt = config.hash_salt.get_secret_value()
     with Store(config) as store, rich_progress(err, disable=as_json) as progress:
         task = progress.add_task(f"orders ← {lines_path.name}", total=None)

@@ -35,11 +35,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from graphengine.errors import ConfigError, ValidationFailed
+from graphengine.errors import ConfigError
 from graphengine.load.pipeline import TEST_KEY_PREFIXES, TEST_MARKER_COLUMNS, Loader, LoadOptions, OnlineSink
 from graphengine.load.privacy import guard_columns
 from graphengine.load.quarantine import Quarantine, reasons_from_validation
-from graphengine.load.readers import Row, detect_format, read_rows, source_columns
+from graphengine.load.readers import Row, detect_format, read_rows, require_columns, source_columns
 from graphengine.load.report import LoadReport, new_run_id
 from graphengine.model._base import InputRecord, Key, OptStr, Timestamp
 from graphengine.model.rules import DEFAULT_RULES, ValueRules
@@ -295,16 +295,6 @@ def _ignored(header: list[str], known: tuple[str, ...]) -> list[str]:
     return [c for c in header if c not in known]
 
 
-def _require(path: Path, header: list[str], needed: list[str], hint: str = "") -> None:
-    missing = [c for c in needed if c not in header]
-    if missing:
-        raise ValidationFailed(
-            f"{path.name} lacks required column(s) {', '.join(missing)} (after mapping){hint}; "
-            "map them with --map source=ours or a mapping file",
-            details={"missing": missing, "columns": header},
-        )
-
-
 def prepare_join(orders: Path | None, lines: Path, options: LoadOptions, *, run: str) -> OrderLineJoin:
     """Check both headers (required columns, privacy guard of the orders file), read the orders file into the
     index (its rejected rows go to ``<out_dir>/quarantine/orders-<file>-<run>.jsonl``) and return the join."""
@@ -313,16 +303,16 @@ def prepare_join(orders: Path | None, lines: Path, options: LoadOptions, *, run:
             raise ConfigError(f"source file not found: {path}")
     summary = OrdersSummary(orders_file=str(orders) if orders else None, lines_file=str(lines))
     join = OrderLineJoin(lines, options, None, summary)
-    _require(lines, join.header, ["orderId", "productId"])
+    require_columns(lines, join.header, ["orderId", "productId"])
     if "amount" not in join.header and "unitPrice" not in join.header:
-        _require(lines, join.header, ["amount"], " (or unitPrice, to compute amount = unitPrice × quantity)")
+        require_columns(lines, join.header, ["amount"], " (or unitPrice, to compute amount = unitPrice × quantity)")
     summary.ignored_columns[lines.name] = _ignored(join.header, LINE_COLUMNS + ORDER_KNOWN)
     if orders is None:
         return join
     fmt = detect_format(orders)
     orders_header = options.mapping.header(source_columns(orders, fmt))
     guard_columns(orders_header, f"{orders.name} (source {options.source})", options.extra_privacy_terms)
-    _require(orders, orders_header, ["orderId", "customerId", "at"])
+    require_columns(orders, orders_header, ["orderId", "customerId", "at"])
     summary.ignored_columns[orders.name] = _ignored(orders_header, ORDER_KNOWN)
     quarantine_path = options.out_dir / "quarantine" / f"orders-{orders.name}-{run}.jsonl"
     mapped = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, fmt))

@@ -211,11 +211,11 @@ def _read_parquet(path: Path, batch_rows: int = 50_000) -> Iterator[tuple[int, R
                 yield number, row
 
 
-def require_columns(path: Path, header: list[str], required: list[str]) -> None:
+def require_columns(path: Path, header: list[str], required: list[str], hint: str = "") -> None:
     missing = [c for c in required if c not in header]
     if missing:
         raise ValidationFailed(
-            f"{path.name} lacks required column(s) {', '.join(missing)} (after mapping); "
+            f"{path.name} lacks required column(s) {', '.join(missing)} (after mapping){hint}; "
             "map them with --map source=ours or a mapping file",
             details={"missing": missing, "columns": header},
         )

@@ -9,8 +9,11 @@ import sys
 from graphengine.config import Settings
 
 
-def run_python(settings: Settings, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``python *args`` with the test instance's settings in the environment (wide output for tables)."""
+def run_python(
+    settings: Settings, *args: str, timeout: float = 300, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python *args`` with the test instance's settings in the environment (wide output for tables);
+    ``stdin`` answers prompts."""
     env = {
         **os.environ,
         "GRAPHENGINE_INSTANCE": settings.instance,
@@ -19,10 +22,12 @@ def run_python(settings: Settings, *args: str, timeout: float = 300) -> subproce
         "COLUMNS": "200",
     }
     return subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
+        [sys.executable, *args], input=stdin, capture_output=True, text=True, env=env, timeout=timeout, check=False
     )
 
 
-def run_graphengine(settings: Settings, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_graphengine(
+    settings: Settings, *args: str, timeout: float = 300, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """``python -m graphengine *args`` against the test instance."""
-    return run_python(settings, "-m", "graphengine", *args, timeout=timeout)
+    return run_python(settings, "-m", "graphengine", *args, timeout=timeout, stdin=stdin)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from graphengine.config import Settings
 from graphengine.load import LoadOptions, load_file
 from graphengine.store import Store
 from graphengine.store.reset import GraphCounts, data_counts, reset_graph
+from tests.integration._cli import run_graphengine
 from tests.integration._files import write_csv
 
 HUBS, LINKS = 2, 1_200_000
@@ -56,22 +55,7 @@ def _small_graph(store: Store, settings: Settings, folder: Path) -> GraphCounts:
 
 
 def _db_reset(settings: Settings, *args: str, answer: str = "") -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "GRAPHENGINE_INSTANCE": settings.instance,
-        "GRAPHENGINE_BOLT_PORT": str(settings.bolt_port),
-        "GRAPHENGINE_HTTP_PORT": str(settings.http_port),
-        "COLUMNS": "200",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "graphengine", "db", "reset", *args],
-        input=answer,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_graphengine(settings, "db", "reset", *args, timeout=120, stdin=answer)
 
 
 def test_db_reset_asks_first_and_yes_skips_the_question(store: Store, settings: Settings, tmp_path: Path) -> None:

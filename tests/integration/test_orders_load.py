@@ -227,8 +227,9 @@ def test_one_joined_parquet_file_and_jsonl_orders(store: Store, settings: Settin
 
 def test_a_missing_file_is_one_line_and_no_traceback(settings: Settings, tmp_path: Path) -> None:
     proc = run_graphengine(settings, "load", "orders", str(tmp_path / "nope.csv"), "--source", "s")
-    assert proc.returncode == 3
+    assert proc.returncode == 2, "exit 2, as `load` for a missing file"
     assert "source file not found" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
 
 
 def test_the_mapping_file_maps_both_files(store: Store, settings: Settings, tmp_path: Path) -> None:

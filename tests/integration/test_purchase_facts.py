@@ -4,6 +4,7 @@ aggregate equals what is recomputed from the lines from scratch."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from graphengine.demo import DemoSpec, generate_demo, load_demo
 from graphengine.load import LoadOptions, LoadReport, load_file
 from graphengine.load.aggregates import check_purchase_aggregates, rebuild_purchase_aggregates
 from graphengine.store import Store
+from tests.integration._cli import run_graphengine
 from tests.integration._files import write_csv
 from tests.integration.test_api_harness import API_KEY, base_url
 
@@ -232,4 +234,17 @@ def test_every_aggregate_of_the_demo_is_derivable_and_a_rebuild_repairs_tamperin
     assert check_purchase_aggregates(store)["stale"] >= 4
     result = rebuild_purchase_aggregates(store, batch=50)
     assert result["after"] == {"pairs": pairs, "stale": 0}
+    assert_aggregates_derivable(store)
+
+
+def test_db_check_and_rebuild_commands(store: Store, settings: Settings, tmp_path: Path) -> None:
+    _base(store, settings, tmp_path)
+    _load(store, settings, tmp_path, "purchases", LINES, "lines.csv")
+    clean = run_graphengine(settings, "db", "check", "--json")
+    assert clean.returncode == 0 and json.loads(clean.stdout) == {"pairs": 2, "stale": 0}
+    store.run_text("MATCH ()-[r:PURCHASED]->() SET r.amount = -1")
+    assert run_graphengine(settings, "db", "check").returncode == 1
+    rebuilt = run_graphengine(settings, "db", "rebuild", "--json")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert json.loads(rebuilt.stdout)["after"] == {"pairs": 2, "stale": 0}
     assert_aggregates_derivable(store)
