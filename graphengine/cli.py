@@ -520,12 +520,11 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         err.print("interrupted; loads are idempotent: running the same command again is safe", highlight=False)
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # usage errors (click's, or typer's own copy of click's) arrive here: exit 2
+        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
         raise
     sys.exit(code if isinstance(code, int) else 0)
 

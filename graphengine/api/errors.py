@@ -99,7 +99,10 @@ async def graphengine_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def driver_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    message = f"Neo4j is not reachable: {exc}"
+    if isinstance(exc, TransientError):  # a lock conflict or an overloaded server that outlived the retries
+        message = f"Neo4j could not complete the request now; retry it: {exc}"
+    else:
+        message = f"Neo4j is not reachable: {exc}"
     return error_response(503, StoreUnavailable.code, message, {}, _retry_after(request))
 
 

@@ -88,11 +88,16 @@ def write_events(
         )
     purchase_rows, event_rows = _rows("purchases", purchases, salt), _rows("events", events, salt)
 
+    for kind_name, rows in (("purchases", purchase_rows), ("events", event_rows)):
+        if rows:  # provenance in its own short transaction: a node every request touches is never held long
+            store.write("load.merge_source", {"source": source, "party": "first", "kind": kind_name})
+    customer_ids = sorted({r.customerId for r in records})
+
     def work(run: QueryRunner) -> None:
+        run("load.lock_customers", {"customerIds": customer_ids})  # all of them, in one order, before anything
         refused: list[dict[str, Any]] = []
         for kind_name, rows in (("purchases", purchase_rows), ("events", event_rows)):
             if rows:
-                run("load.merge_source", {"source": source, "party": "first", "kind": kind_name})
                 refused += _refused(
                     kind_name, run(get_kind(kind_name).query, {"rows": rows, "source": source})[0]["rejected"]
                 )
@@ -118,7 +123,7 @@ def write_events(
         "source": source,
         "events": len(events),
         "purchases": len(purchases),
-        "customers": sorted({r.customerId for r in records}),
+        "customers": customer_ids,
         "relinkedCustomers": relinked,
     }
 

@@ -16,6 +16,7 @@ from rich.table import Table
 from typer.core import TyperCommand
 
 from graphengine.commands._common import EpochOpt, JsonOpt, TimezoneOpt, err, out, settings, value_rules
+from graphengine.load.decoding import codec_name
 from graphengine.load.orders import OrdersLoad, load_orders
 from graphengine.progress import rich_progress
 from graphengine.store import Store
@@ -49,6 +50,9 @@ def orders(
     out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
     timezone: TimezoneOpt = "UTC",
     epoch: EpochOpt = None,
+    encoding: Annotated[
+        str, typer.Option(help="Text encoding of CSV/JSONL files (utf-8, cp1252, latin-1, …).")
+    ] = "utf-8",
     as_json: JsonOpt = False,
 ) -> None:
     """Load order lines as purchases, each joined to its order (customer, time, channel).
@@ -59,6 +63,7 @@ def orders(
 
     config = settings()
     missing_file_exit(orders_file, lines)
+    codec_name(encoding)  # an unknown encoding is a clear error before anything is read
     options = load_options(
         config,
         source=source,
@@ -68,6 +73,7 @@ def orders(
         batch_size=batch_size,
         out_dir=out_dir,
         rules=value_rules(config, timezone, epoch),
+        encoding=encoding,
     )
     order_path, lines_path = (orders_file, lines) if lines is not None else (None, orders_file)
     salt = config.hash_salt.get_secret_value()

@@ -142,6 +142,12 @@ def _decoded_whole(path: Path, encoding: str, codec: str) -> Iterator[str]:
             except UnicodeDecodeError as exc:
                 bad = bytes(exc.object)
                 raise decode_error(path, encoding, number + 1, bad, exc.start, exc.end) from None
+            except UnicodeError as exc:  # e.g. utf-16 without a byte order mark: the stream cannot start
+                raise ValidationFailed(
+                    f"{path.name} cannot be read as {encoding}: {exc}; name the byte order, e.g. --encoding "
+                    f"{encoding.lower().replace('-', '').replace('utf', 'utf-')}-le or -be",
+                    details={"file": str(path), "line": number + 1, "encoding": encoding},
+                ) from None
             number += 1
             yield text
 

@@ -232,7 +232,7 @@ class OrderLineJoin:
         self.index = index
         self.summary = summary
         self.fmt = options.fmt or detect_format(lines)
-        self.header = options.mapping.header(source_columns(lines, self.fmt))
+        self.header = options.mapping.header(source_columns(lines, self.fmt, options.encoding))
 
     @property
     def columns(self) -> list[str]:
@@ -242,7 +242,7 @@ class OrderLineJoin:
         return [*self.header, *added, *amount]
 
     def __iter__(self) -> Iterator[tuple[int, Row]]:
-        for line, raw in read_rows(self.lines, self.fmt):
+        for line, raw in read_rows(self.lines, self.fmt, self.options.encoding):
             row = self.options.mapping.apply(raw)
             if "__error__" not in row:
                 error = self._join(row)
@@ -310,12 +310,12 @@ def prepare_join(orders: Path | None, lines: Path, options: LoadOptions, *, run:
     if orders is None:
         return join
     fmt = detect_format(orders)
-    orders_header = options.mapping.header(source_columns(orders, fmt))
+    orders_header = options.mapping.header(source_columns(orders, fmt, options.encoding))
     guard_columns(orders_header, f"{orders.name} (source {options.source})", options.extra_privacy_terms)
     require_columns(orders, orders_header, ["orderId", "customerId", "at"])
     summary.ignored_columns[orders.name] = _ignored(orders_header, ORDER_KNOWN)
     quarantine_path = options.out_dir / "quarantine" / f"orders-{orders.name}-{run}.jsonl"
-    mapped = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, fmt))
+    mapped = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, fmt, options.encoding))
     with Quarantine(quarantine_path, orders) as quarantine:
         join.index = OrderIndex(orders, summary, options.rules).read(mapped, quarantine)
     summary.orders_quarantine_file = str(quarantine_path) if quarantine.count else None

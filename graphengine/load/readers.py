@@ -71,10 +71,19 @@ def source_columns(path: Path, fmt: str | None = None, encoding: str = DEFAULT_E
     """The column names of a source (CSV header, Parquet schema, union of the first JSONL objects' keys)."""
     fmt = fmt or detect_format(path)
     _require_file(path)
-    if fmt == "csv":
-        return next(csv.reader(decoded_lines(path, encoding), delimiter=_delimiter(path)), [])
-    if fmt == "parquet":
-        return list(_parquet_file(path).schema_arrow.names)
+    if fmt in ("csv", "parquet"):
+        if fmt == "csv":
+            names: list[str] = next(csv.reader(decoded_lines(path, encoding), delimiter=_delimiter(path)), [])
+        else:
+            names = list(_parquet_file(path).schema_arrow.names)
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:  # the reader would keep only the last of them: refuse instead of losing values silently
+            raise ValidationFailed(
+                f"{path.name}: column(s) {', '.join(map(repr, twice))} appear more than once in the header; "
+                "rename one in the source, or drop the file's duplicate columns before loading",
+                details={"file": str(path), "duplicate_columns": twice},
+            )
+        return names
     seen: dict[str, None] = {}
     for number, text in enumerate(decoded_lines(path, encoding), start=1):
         if number > 1000:
@@ -203,12 +212,30 @@ def _read_parquet(path: Path, batch_rows: int = 50_000) -> Iterator[tuple[int, R
             for col in batch.columns
             if pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
         )
-        for row in batch.to_pylist():
+        for row in _python_rows(batch):
             number += 1
             if long_text and any(isinstance(v, str) and len(v) > MAX_FIELD_CHARS for v in row.values()):
                 yield _oversize(number, row)
             else:
                 yield number, row
+
+
+def _python_rows(batch: Any) -> list[Row]:
+    """A record batch as dicts. Times Python cannot hold (a zone-aware year 1 or 9999 shifted past the end of
+    its calendar) arrive as their ISO text instead of crashing the read, so validation words the reason."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        rows: list[Row] = batch.to_pylist()
+        return rows
+    except (OverflowError, ValueError):
+        columns = [
+            pc.cast(col, pa.string()) if pa.types.is_timestamp(col.type) or pa.types.is_date(col.type) else col
+            for col in batch.columns
+        ]
+        fallback: list[Row] = pa.RecordBatch.from_arrays(columns, names=batch.schema.names).to_pylist()
+        return fallback
 
 
 def require_columns(path: Path, header: list[str], required: list[str], hint: str = "") -> None:

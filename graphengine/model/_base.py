@@ -36,12 +36,12 @@ Flag = Annotated[bool | None, BeforeValidator(_flag)]
 Timestamp = Annotated[dt.datetime, BeforeValidator(timestamp)]
 OptTimestamp = Annotated[dt.datetime | None, BeforeValidator(timestamp)]
 OptFloat = Annotated[Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None, BeforeValidator(finite)]
-OptInt = Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)] | None
+OptInt = Annotated[Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)] | None, BeforeValidator(finite)]
 Money = Annotated[float, BeforeValidator(finite), Field(ge=0, le=MAX_AMOUNT)]
 OptMoney = Annotated[Annotated[float, Field(ge=0, le=MAX_AMOUNT)] | None, BeforeValidator(finite)]
 OptNonNegFloat = OptMoney
-OptNonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT)] | None
-Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
+OptNonNegInt = Annotated[Annotated[int, Field(ge=0, le=MAX_COUNT)] | None, BeforeValidator(finite)]
+Quantity = Annotated[int, BeforeValidator(finite), Field(ge=1, le=MAX_QUANTITY)]
 
 
 class InputRecord(BaseModel):

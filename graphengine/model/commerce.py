@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, model_validator
 
 from graphengine.model._base import InputRecord, Key, Money, OptStr, Quantity, Timestamp
+from graphengine.model.rules import finite
 
 
 class PurchaseIn(InputRecord):
@@ -31,7 +34,7 @@ class RatingIn(InputRecord):
 
     customerId: Key
     productId: Key
-    rating: float = Field(ge=0, le=10)
+    rating: Annotated[float, BeforeValidator(finite), Field(ge=0, le=10)]
     at: Timestamp | None = None
 
 

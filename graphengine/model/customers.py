@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from graphengine.model._base import Flag, InputRecord, Key, OptStr, OptTimestamp
+from graphengine.model.rules import finite
 
 IdentifierKind = Literal["email", "phone", "device", "cookie", "loyalty"]
 STRONG_IDENTIFIERS: frozenset[str] = frozenset({"email", "phone", "loyalty"})
@@ -54,7 +55,7 @@ class IdentifierIn(InputRecord):
     kind: IdentifierKind
     value: Key
     at: OptTimestamp = None
-    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    confidence: Annotated[float, BeforeValidator(finite), Field(ge=0.0, le=1.0)] = 1.0
 
 
 __all__ = ["CONSENT_CHANNELS", "STRONG_IDENTIFIERS", "CustomerIn", "IdentifierIn", "IdentifierKind"]

@@ -80,7 +80,10 @@ def rules_of(info: ValidationInfo | None) -> ValueRules:
 
 
 def finite(value: Any) -> Any:
-    """Refuse NaN and ±Infinity, given as numbers or as text ("inf", "NaN", "1e309")."""
+    """Refuse NaN and ±Infinity, given as numbers or as text ("inf", "NaN", "1e309"), and true/false (JSON and
+    Parquet booleans are not numbers, as in a CSV)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
     number = value
     if isinstance(value, str):
         try:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, model_validator
 
 from graphengine.model._base import InputRecord, Key, OptNonNegInt, OptStr, OptTimestamp
+from graphengine.model.rules import finite
 
 
 class SocialAccountIn(InputRecord):
@@ -37,7 +40,7 @@ class MentionIn(InputRecord):
     accountId: Key
     productId: Key
     at: OptTimestamp = None
-    sentiment: float = Field(default=0.0, ge=-1.0, le=1.0)
+    sentiment: Annotated[float, BeforeValidator(finite), Field(ge=-1.0, le=1.0)] = 0.0
 
 
 class ReferralIn(InputRecord):

@@ -22,6 +22,8 @@ from graphengine.store.queries import QueryRegistry, default_registry
 from graphengine.store.reset import reset_graph
 
 T = TypeVar("T")
+ENTITY_DELETED = "Neo.ClientError.Statement.EntityNotFound"
+CONCURRENT_DELETE_RETRIES = 3
 Record = dict[str, Any]
 QueryRunner = Callable[[str, Mapping[str, Any]], list[Record]]
 
@@ -76,9 +78,16 @@ class Store:
     # ------------------------------------------------------------------------------------- running
     def _retrying(self, work: Callable[[], T]) -> T:
         """Run ``work``; the driver's managed transactions already retry transient errors and lost
-        connections for ``settings.retry_time_s``, so here errors are only translated."""
+        connections for ``settings.retry_time_s``. A node deleted by a concurrent transaction while this one waited
+        for its lock (an erasure that committed first) is retried here too: the retry no longer sees the node."""
         with translate_errors(self.settings):
-            return work()
+            for attempt in range(CONCURRENT_DELETE_RETRIES):
+                try:
+                    return work()
+                except ClientError as exc:
+                    if exc.code != ENTITY_DELETED or attempt == CONCURRENT_DELETE_RETRIES - 1:
+                        raise
+            raise AssertionError("unreachable")
 
     def query(self, name: str, params: Mapping[str, Any] | None = None, *, write: bool = False) -> list[Record]:
         """Run a registered query in one managed transaction (retried on transient errors)."""

@@ -4,6 +4,10 @@
 // profiles left without members; profiles that keep members lose the customer (size, and a profileId that was
 // built from the customer id is rebuilt from the first remaining member). Every relationship of a removed node goes.
 MATCH (c:Customer {customerId: $customerId})
+// lock the customer before reading what it owns: writers lock it too, so nothing of theirs is missed
+SET c.writeLock = true
+REMOVE c.writeLock
+WITH c
 CALL (c) {
   OPTIONAL MATCH (c)-[:PERFORMED]->(e:Event)
   RETURN collect(DISTINCT e) AS performed

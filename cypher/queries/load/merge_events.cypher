@@ -5,7 +5,18 @@
 // on creation, and a row naming another customer is refused — an event never gets two PERFORMED links. A re-send
 // by the owner corrects the event (an event moved to another channel or product loses its old VIA/ABOUT link).
 // Customers with written events are marked eventChainPending until load.relink_event_chains chains them.
-UNWIND $rows AS row
+WITH $rows AS rows
+// lock the customers first, in id order, so every read below sees what concurrent writers and erasures committed
+CALL (rows) {
+  UNWIND rows AS row
+  WITH DISTINCT row.customerId AS id
+  ORDER BY id
+  MATCH (locked:Customer {customerId: id})
+  SET locked.writeLock = true
+  REMOVE locked.writeLock
+  RETURN count(*) AS locked
+}
+UNWIND rows AS row
 OPTIONAL MATCH (c:Customer {customerId: row.customerId})
 OPTIONAL MATCH (ch:Channel {channelId: row.channelId})
 OPTIONAL MATCH (product:Product {productId: row.productId})

@@ -3,11 +3,26 @@
 // and PURCHASED aggregates recomputed.
 // A purchase line is a fact: (:OrderLine {lineId}) is unique, so a line re-sent (also concurrently) is one line,
 // and a re-send with other values corrects it (a line moved to another customer or product leaves its old pair).
-// The customers whose aggregates change are locked first, in id order; then every affected (customer, product)
+// The customers whose aggregates change are locked first, in id order (before any read, so an erasure that
+// committed meanwhile is seen); then every affected (customer, product)
 // pair gets its PURCHASED {count, quantity, amount, orders, firstAt, lastAt} recomputed from its lines — never
 // incremented — and a pair left without lines loses its PURCHASED. The amount is rounded to 6 decimals, so sums
 // taken in any order (online, import, rebuild) agree.
-UNWIND $rows AS row
+WITH $rows AS rows
+// first the locks, so every read below sees what concurrent writers (and erasures) committed
+CALL (rows) {
+  UNWIND rows AS row
+  OPTIONAL MATCH (old:OrderLine {lineId: row.lineId})
+  WITH collect(row.customerId) + collect(old.customerId) AS ids
+  UNWIND ids AS id
+  WITH DISTINCT id
+  ORDER BY id
+  MATCH (locked:Customer {customerId: id})
+  SET locked.writeLock = true
+  REMOVE locked.writeLock
+  RETURN count(*) AS locked
+}
+UNWIND rows AS row
 OPTIONAL MATCH (c:Customer {customerId: row.customerId})
 OPTIONAL MATCH (p:Product {productId: row.productId})
 WITH collect(
@@ -17,18 +32,6 @@ WITH collect(
        END
      ) AS rejected,
      collect(CASE WHEN c IS NOT NULL AND p IS NOT NULL THEN row END) AS good
-CALL (good) {
-  UNWIND good AS row
-  OPTIONAL MATCH (old:OrderLine {lineId: row.lineId})
-  WITH collect(row.customerId) + collect(old.customerId) AS ids
-  UNWIND ids AS id
-  WITH DISTINCT id
-  ORDER BY id
-  MATCH (locked:Customer {customerId: id})
-  SET locked.purchaseLock = true
-  REMOVE locked.purchaseLock
-  RETURN count(*) AS locked
-}
 CALL (good) {
   UNWIND good AS row
   MERGE (l:OrderLine {lineId: row.lineId})
