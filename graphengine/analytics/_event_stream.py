@@ -38,7 +38,8 @@ def as_datetime(value: When) -> dt.datetime | None:
     if isinstance(value, int | float):
         return dt.datetime.fromtimestamp(float(value), tz=dt.UTC)
     try:
-        parsed = dt.datetime.fromisoformat(value.strip())
+        text = value.strip()
+        parsed = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
     except ValueError:
         raise AnalysisError(f"not an ISO date or datetime: {value!r}", details={"value": value}) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

@@ -60,3 +60,16 @@ def test_channel_transitions_matrix(client: httpx.Client) -> None:
     for row in body["probabilities"]:
         assert sum(row) == pytest.approx(1.0, abs=1e-5) or sum(row) == 0
     assert sum(t["count"] for t in body["transitions"]) == body["total"]
+
+
+@pytest.mark.parametrize(
+    "since", ["2026-01-01Z", "0147-06-08Z", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2026-02-30"]
+)
+def test_date_parameters_are_range_checked_with_422(client: httpx.Client, since: str) -> None:
+    for path in ("/attribution", "/channels/transitions", "/journeys/patterns/cart_abandonment"):
+        response = client.get(path, params={"since": since})
+        if since == "2026-01-01Z":
+            assert response.status_code == 200, response.text
+        else:
+            assert response.status_code == 422, response.text
+            assert response.json()["error"]["code"] == "validation_failed"

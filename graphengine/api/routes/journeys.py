@@ -13,6 +13,7 @@ from graphengine.analytics import journey_store
 from graphengine.api.deps import StoreDep, cached, optional_api_key
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas_journeys import AttributionOut, JourneyOut, PatternMatchesOut, TransitionsOut
+from graphengine.model.rules import timestamp
 
 router = APIRouter(dependencies=[Depends(optional_api_key)], tags=["journeys"])
 
@@ -20,13 +21,15 @@ ISO_8601 = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{
 
 
 def _real_time(value: str | None) -> str | None:
-    """The pattern admits 0000-00-00; the calendar does not."""
-    if value is not None:
-        try:
-            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(f"not a valid ISO-8601 date or time: {value!r}") from None
-    return value
+    """The pattern admits 0000-00-00; the calendar does not, nor do the value rules of every input (a real date,
+    1900–2100, an offset within ±18:00; a trailing Z accepted). Returns the time as zone-aware ISO-8601."""
+    if value is None:
+        return None
+    try:
+        moment: dt.datetime = timestamp(value, None)
+    except ValueError as exc:
+        raise ValueError(f"not a valid ISO-8601 date or time: {value!r} ({exc})") from None
+    return moment.isoformat()
 
 
 Since = Annotated[
