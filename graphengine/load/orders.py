@@ -233,6 +233,7 @@ class OrderLineJoin:
         self.summary = summary
         self.fmt = options.fmt or detect_format(lines)
         self.header = options.mapping.header(source_columns(lines, self.fmt, options.encoding))
+        self.customer_of: dict[str, str] = {}  # one joined file: each order's customer, from its first line
 
     @property
     def columns(self) -> list[str]:
@@ -261,6 +262,10 @@ class OrderLineJoin:
             error = self._from_order(self.index, order_id, row)
             if error:
                 return error
+        elif order_id and (customer := _text(row.get("customerId"))):
+            first = self.customer_of.setdefault(order_id, sys.intern(customer))
+            if customer != first:
+                return f"customerId: the line says {customer!r}, order {order_id!r} says {first!r} (its first line)"
         if _blank(row.get("amount")) and not _blank(row.get("unitPrice")):
             amount, error = _amount(row)
             if error:

@@ -257,3 +257,15 @@ def test_a_broken_orders_row_is_quarantined_and_its_lines_with_it(tmp_path: Path
     assert "__error__" not in rows[2]
     assert rows[3]["__error__"] == "orderId: order 'o2' is quarantined in orders.csv (row: expected 3 fields, found 4)"
     assert (join.summary.orders, join.summary.orders_quarantined, join.summary.balanced) == (1, 1, True)
+
+
+def test_one_joined_file_keeps_an_order_with_one_customer(tmp_path: Path) -> None:
+    lines = [
+        {"orderId": "j1", "customerId": "c1", "at": "2024-01-01", "productId": p, "amount": "1"}
+        for p in ("p1", "p2", "p3")
+    ]
+    lines[2]["customerId"] = "c2"  # the third line of order j1 names another customer
+    join = prepare_join(None, write_csv(tmp_path / "joined.csv", lines), _options(tmp_path), run="t")
+    rows = [row for _, row in join]
+    assert [r.get("__error__") for r in rows[:2]] == [None, None]
+    assert "order 'j1' says 'c1'" in rows[2]["__error__"]
