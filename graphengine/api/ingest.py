@@ -21,26 +21,20 @@ from graphengine.model import EventIn, PurchaseIn
 from graphengine.store import Store
 from graphengine.store.driver import QueryRunner
 
-_REFS: tuple[tuple[str, str, str], ...] = (
-    ("customerId", "Customer", "load.find_missing_customers"),
-    ("channelId", "Channel", "load.find_missing_channels"),
-    ("productId", "Product", "load.find_missing_products"),
-)
+_REFS: tuple[tuple[str, str], ...] = (("customerId", "Customer"), ("channelId", "Channel"), ("productId", "Product"))
 
 
 def _missing(store: Store, records: Sequence[EventIn | PurchaseIn]) -> dict[str, set[str]]:
-    """Unknown ids per reference field (a purchase's channelId is informational and not checked)."""
-    out: dict[str, set[str]] = {}
-    for field, _, query in _REFS:
-        ids = {
-            value
-            for r in records
-            if (value := getattr(r, field, None)) is not None
-            and not (field == "channelId" and isinstance(r, PurchaseIn))
-        }
-        if ids:
-            out[field] = set(store.query(query, {"ids": sorted(ids)})[0]["missing"])
-    return out
+    """Unknown ids per reference field, in one query (a purchase's channelId is informational and not checked)."""
+    ids: dict[str, set[str]] = {field: set() for field, _ in _REFS}
+    for r in records:
+        for field, _ in _REFS:
+            value = getattr(r, field, None)
+            if value is not None and not (field == "channelId" and isinstance(r, PurchaseIn)):
+                ids[field].add(value)
+    params = {f"{field}s": sorted(values) for field, values in ids.items()}
+    row = store.query("load.find_missing_references", params)[0]
+    return {field: set(row[field]) for field, _ in _REFS}
 
 
 def _rejections(records: Sequence[EventIn | PurchaseIn], missing: dict[str, set[str]]) -> list[dict[str, Any]]:
@@ -49,7 +43,7 @@ def _rejections(records: Sequence[EventIn | PurchaseIn], missing: dict[str, set[
         kind = "events" if isinstance(record, EventIn) else "purchases"
         reasons = [
             f"{field}: unknown {label} {value!r}"
-            for field, label, _ in _REFS
+            for field, label in _REFS
             if (value := getattr(record, field, None)) in missing.get(field, set())
             and not (field == "channelId" and kind == "purchases")
         ]

@@ -16,8 +16,8 @@ def check_purchase_aggregates(store: Store) -> dict[str, int]:
 
 def rebuild_purchase_aggregates(store: Store, batch: int = 5_000) -> dict[str, Any]:
     """Recompute every PURCHASED from the lines and delete those without lines; returns counts and a check."""
-    removed = store.run_text(store.registry["load.delete_orphan_purchases"].text, {"batch": batch})[0]["removed"]
-    pairs = store.run_text(store.registry["load.rebuild_purchases"].text, {"batch": batch})[0]["pairs"]
+    removed = store.run_batched("load.delete_orphan_purchases", {"batch": batch})[0]["removed"]
+    pairs = store.run_batched("load.rebuild_purchases", {"batch": batch})[0]["pairs"]
     return {"pairs": int(pairs), "removed": int(removed), **{"after": check_purchase_aggregates(store)}}
 
 

@@ -180,9 +180,9 @@ def derive_purchases(g: GraphBuffer) -> None:
         rel["amount"] += line["amount"]
         rel["firstAt"], rel["lastAt"] = min(rel["firstAt"], at), max(rel["lastAt"], at)
         orders[pair].add(line["orderId"])
-        rel["orders"] = len(orders[pair])
     for key, (_, _, rel) in g.rels.items():
         if key[0] == "PURCHASED":
+            rel["orders"] = len(orders[(key[1], key[2])])
             rel["amount"] = round(rel["amount"], 6)  # as the queries: sums in any order agree to the micro-unit
 
 

@@ -132,6 +132,11 @@ class Store:
             self.write(name, {**params, "rows": list(rows[start : start + size])})
         return len(rows)
 
+    def run_batched(self, name: str, params: Mapping[str, Any] | None = None) -> list[Record]:
+        """Run a registered query that commits in batches itself (``CALL { … } IN TRANSACTIONS``), which needs an
+        auto-commit transaction: an interrupted run keeps the batches it committed, and a re-run finishes."""
+        return self.run_text(self.registry[name].text, params)
+
     def run_text(self, text: str, params: Mapping[str, Any] | None = None) -> list[Record]:
         """Run a statement read from a ``cypher/`` file (schema migrations, analyst files) in an auto-commit tx."""
 

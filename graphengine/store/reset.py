@@ -45,8 +45,8 @@ def reset_graph(store: Store, *, batch: int = RESET_BATCH) -> GraphCounts:
     so an interrupted reset leaves a smaller graph and a re-run finishes it."""
     if batch < 1:
         raise ValueError("batch must be at least 1")
-    relationships = store.run_text(store.registry["store.delete_relationships"].text, {"batch": batch})
-    nodes = store.run_text(store.registry["store.delete_nodes"].text, {"batch": batch})
+    relationships = store.run_batched("store.delete_relationships", {"batch": batch})
+    nodes = store.run_batched("store.delete_nodes", {"batch": batch})
     return GraphCounts(nodes=int(nodes[0]["deleted"]), relationships=int(relationships[0]["deleted"]))
 
 
