@@ -41,9 +41,11 @@ def run_communities(
     backend: str = "igraph",
     seed: int = 42,
     projected: ProjectedGraph | None = None,
+    scope: str = "component",
 ) -> dict[str, Any]:
-    """Detect communities on a projection and write them back; returns the run summary."""
-    params = {"resolution": resolution, "seed": seed}
+    """Detect communities on a projection and write them back; returns the run summary. ``scope`` is
+    ``"component"`` (each connected component against its own edges, the default) or ``"graph"``."""
+    params = {"resolution": resolution, "seed": seed, "scope": scope}
     with analysis_run(store, "communities", algorithm, backend, graph, params) as run:
         with run.timed("project"):
             g = projected if projected is not None else project(store, graph)
@@ -51,7 +53,7 @@ def run_communities(
             raise AnalysisError(f"communities are written back for the {' and '.join(LABELS)} projections only")
         with run.timed("compute"):
             result = detect_communities(
-                g, algorithm, resolution=resolution, seed=seed, backend=get_backend(backend, store=store)
+                g, algorithm, resolution=resolution, seed=seed, backend=get_backend(backend, store=store), scope=scope
             )
             membership = _by_size(result.membership)
         with run.timed("write"):
@@ -67,7 +69,12 @@ def run_communities(
                 )
         sizes = np.bincount(membership)
         run.counts.update(nodes=g.n_nodes, edges=g.n_edges, communities=int(sizes.size))
-        run.metrics.update(modularity=float(result.modularity), largest=int(sizes.max(initial=0)))
+        run.counts["components"] = int(result.summary["components"])
+        run.metrics.update(
+            modularity=float(result.modularity),
+            componentModularity=float(result.summary["component_modularity"]),
+            largest=int(sizes.max(initial=0)),
+        )
     return run.summary() | {"sizes": sizes[:20].tolist()}
 
 

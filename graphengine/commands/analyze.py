@@ -115,6 +115,9 @@ def communities(
     resolution: float = 1.0,
     backend: Backend = "igraph",
     seed: int = 42,
+    scope: Annotated[
+        str, typer.Option(help="component: each connected component on its own (default); graph: one modularity.")
+    ] = "component",
     as_json: JsonOpt = False,
 ) -> None:
     """Detect communities and write communityId back (social communities also go to account owners)."""
@@ -123,7 +126,7 @@ def communities(
     with Store(settings()) as store:
         _print_estimate(store, graph, backend)
         summary = run_communities(
-            store, graph=graph, algorithm=algorithm, resolution=resolution, backend=backend, seed=seed
+            store, graph=graph, algorithm=algorithm, resolution=resolution, backend=backend, seed=seed, scope=scope
         )
         top = list_communities(store, limit=10) if graph == "social" else []
     if as_json:
