@@ -125,14 +125,28 @@ def profile_out(row: dict[str, Any]) -> CustomerProfileOut:
 
 
 # ------------------------------------------------------------------------------------------------ events in
+class EventApiIn(EventIn):
+    """An event sent to the API: the loaders' record, with unknown fields refused (422) rather than ignored
+    (a file's extra columns stay ignored by the loaders)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PurchaseApiIn(PurchaseIn):
+    """A purchase line sent to the API: the loaders' record, with unknown fields refused (422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class EventBatchIn(BaseModel):
-    """Events and/or purchase lines, validated with the loaders' own records (``EventIn``, ``PurchaseIn``)."""
+    """Events and/or purchase lines, validated with the loaders' own records (``EventIn``, ``PurchaseIn``);
+    a field the records do not know is refused."""
 
     model_config = ConfigDict(extra="forbid")
 
     source: str = Field(default="api", pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="provenance of the rows")
-    events: list[EventIn] = Field(default_factory=list, max_length=MAX_BATCH)
-    purchases: list[PurchaseIn] = Field(default_factory=list, max_length=MAX_BATCH)
+    events: list[EventApiIn] = Field(default_factory=list, max_length=MAX_BATCH)
+    purchases: list[PurchaseApiIn] = Field(default_factory=list, max_length=MAX_BATCH)
 
     @model_validator(mode="after")
     def _not_empty(self) -> EventBatchIn:
@@ -182,9 +196,11 @@ __all__ = [
     "MAX_BATCH",
     "CustomerProfileOut",
     "ErasureReceiptOut",
+    "EventApiIn",
     "EventBatchIn",
     "EventReceiptOut",
     "KeptOut",
+    "PurchaseApiIn",
     "RemovedOut",
     "profile_out",
 ]
