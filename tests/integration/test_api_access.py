@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import BaseModel
 
 from graphengine.analytics.identity import run_identity_resolution
 from graphengine.api import create_app
@@ -163,8 +164,8 @@ def test_key_entries() -> None:
     assert parse_entry("with:colons:in:it:read").digest == hashlib.sha256(b"with:colons:in:it").digest()
     assert parse_entry("tail:X9").digest == hashlib.sha256(b"tail:X9").digest()  # not a scope list: part of the key
     ring = KeyRing(["a:read", "a:write", f"sha256:{digest}:read"])
-    assert ring.scopes_of("a") == {"read", "write"}  # the same key twice: both entries' scopes
-    assert ring.scopes_of("s3cret") == {"read"}
+    assert ring.scopes_of("a") == frozenset({"read", "write"})  # the same key twice: both entries' scopes
+    assert ring.scopes_of("s3cret") == frozenset({"read"})
     assert ring.scopes_of(digest) is None  # the digest itself is not the key
     assert ring.scopes_of("") is None
     for bad in ("", "k:admin", "sha256:abc", f"sha256:{digest}:read,root", f"sha256:{digest}:"):
@@ -179,12 +180,15 @@ def test_a_malformed_key_entry_stops_the_app(settings: Settings) -> None:
 
 
 def test_the_redaction_rules_name_real_fields() -> None:
-    models = {"InfluencersOut": InfluencersOut, "CommunityProfileOut": CommunityProfileOut}
-    models["PatternMatchesOut"] = PatternMatchesOut
+    models: dict[str, type[BaseModel]] = {
+        "InfluencersOut": InfluencersOut,
+        "CommunityProfileOut": CommunityProfileOut,
+        "PatternMatchesOut": PatternMatchesOut,
+    }
     assert set(rules()) == set(models)
     for name, rule in rules().items():
         for list_field, fields in rule.items():
             assert list_field in models[name].model_fields
             if fields != "drop":
-                item = models[name].model_fields[list_field].annotation.__args__[0]  # type: ignore[union-attr]
+                item: type[BaseModel] = models[name].model_fields[list_field].annotation.__args__[0]  # type: ignore[union-attr]
                 assert set(fields) <= set(item.model_fields), (name, fields)
