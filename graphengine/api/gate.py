@@ -64,12 +64,12 @@ class AccessPolicy:
 
     def decide(self, need: str | None, key: bytes | None) -> frozenset[str] | Refusal:
         """The scopes granted to a request, or why it is refused."""
-        if key is not None:
-            granted = self.keys.scopes_of(key)
-            if granted is None:
+        granted = frozenset({READ}) if self.open_reads else frozenset()
+        if key is not None and self.keys:  # with no keys configured, a key is nothing to check: see below
+            found = self.keys.scopes_of(key)
+            if found is None:
                 return Refusal(401, "unauthorized", "the API key is not valid")
-        else:
-            granted = frozenset({READ}) if self.open_reads else frozenset()
+            granted = found
         if need is None or need in granted:
             return granted
         if not self.keys:

@@ -20,6 +20,7 @@ from graphengine.api.keys import KeyRing, parse_entry
 from graphengine.api.redact import rules
 from graphengine.api.schemas import CommunityProfileOut, InfluencersOut
 from graphengine.api.schemas_journeys import PatternMatchesOut
+from graphengine.api.server import access_summary
 from graphengine.config import Settings
 from graphengine.errors import ConfigError
 from graphengine.store import Store
@@ -172,6 +173,14 @@ def test_key_entries() -> None:
         with pytest.raises(ConfigError) as refused:
             parse_entry(bad)
         assert "s3cret" not in str(refused.value)
+
+
+def test_serve_says_how_access_is_configured_without_the_keys(settings: Settings) -> None:
+    keyed = access_summary(settings.model_copy(update={"api_keys": KEYS}))
+    assert "4 API key(s)" in keyed and "X-API-Key: $GRAPHENGINE_KEY" in keyed
+    assert not any(secret in keyed for secret in (FULL, READER, WRITER, HASHED))
+    assert "refused" in access_summary(settings.model_copy(update={"api_keys": []}))
+    assert "WITHOUT a key" in access_summary(settings.model_copy(update={"api_keys": [], "api_open": True}))
 
 
 def test_a_malformed_key_entry_stops_the_app(settings: Settings) -> None:
