@@ -25,6 +25,7 @@ from graphengine.config import Settings
 from graphengine.errors import ConfigError
 from graphengine.store import Store
 from tests.integration.test_api_harness import api_client, load_small_demo
+from tests.integration.test_api_read import _error
 
 FULL, READER, WRITER, HASHED = "full-key", "reader-key", "writer-key", "hashed-secret"
 KEYS = [FULL, f"{READER}:read", f"{WRITER}:write", f"sha256:{hashlib.sha256(HASHED.encode()).hexdigest()}:read"]
@@ -59,15 +60,6 @@ def personal(someone: str) -> list[str]:
         f"/customers/{someone}/recommendations",
         f"/customers/{someone}/people-you-may-know",
     ]
-
-
-def _error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert list(body) == ["error"] and list(body["error"]) == ["code", "message", "details"]
-    assert body["error"]["code"] == code
-    error: dict[str, Any] = body["error"]
-    return error
 
 
 def test_personal_reads_need_a_key_with_read(client: httpx.Client, demo: dict[str, Any]) -> None:
