@@ -90,10 +90,15 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
+def _has_body(scope: Scope) -> bool:
+    return _header(scope, _LENGTH) not in (None, b"0") or _header(scope, b"transfer-encoding") is not None
+
+
 async def _refuse(scope: Scope, send: Send, refusal: Refusal) -> None:
     headers = WWW_AUTHENTICATE if refusal.status == 401 else None
     response = error_response(refusal.status, refusal.code, refusal.message, {}, headers)
-    response.headers["connection"] = "close"  # the body that was not read must not be taken for a next request
+    if _has_body(scope):  # the body that was not read must not be taken for a next request
+        response.headers["connection"] = "close"
 
     async def nothing() -> Message:
         return {"type": "http.disconnect"}
