@@ -42,7 +42,7 @@ def server(settings: Settings, session_store: Store) -> Iterator[uvicorn.Server]
 @pytest.fixture
 def client(server: uvicorn.Server, graph: Store) -> Iterator[httpx.Client]:
     app_of(server).state.cache.clear()  # the graph was rebuilt under the running app
-    with httpx.Client(base_url=base_url(server), timeout=30) as client:
+    with httpx.Client(base_url=base_url(server), timeout=30, headers=KEY) as client:  # reads need the read scope
         yield client
 
 
@@ -122,9 +122,10 @@ def _ids(response: httpx.Response) -> dict[str, float]:
 
 def test_writes_need_a_valid_key(client: httpx.Client, settings: Settings) -> None:
     body = {"purchases": [{"orderId": "o9", "customerId": "u", "productId": "p3", "amount": 1, "at": "2026-02-01"}]}
-    for headers in ({}, {"X-API-Key": "wrong"}):
-        assert client.post("/events", json=body, headers=headers).status_code == 401
-        assert client.delete("/customers/u", headers=headers).status_code == 401
+    with httpx.Client(base_url=client.base_url, timeout=30) as bare:
+        for headers in ({}, {"X-API-Key": "wrong"}):
+            assert bare.post("/events", json=body, headers=headers).status_code == 401
+            assert bare.delete("/customers/u", headers=headers).status_code == 401
     assert client.get("/customers/u").status_code == 200  # nothing happened
     with api_client(settings) as keyless:  # no keys configured: writes are off
         refused = keyless.post("/events", json=body, headers=KEY)
