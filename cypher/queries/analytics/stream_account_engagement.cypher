@@ -1,5 +1,6 @@
-// params: platform, since, until (null = no limit; a mention without `at` is outside any time window)
+// params: platform, since, until
 // returns: ids, mentions, sentiment — per account in scope: product mentions and their summed sentiment
+//   null = no limit; a mention without `at` is outside any time window
 MATCH (a:SocialAccount)
 WHERE $platform IS NULL OR a.platform = $platform
 CALL (a) {
