@@ -3,7 +3,7 @@
 // direction) between customer $customerId and an influencer ($accountId; null = the top account by PageRank)?
 // Shown as a graph in Neo4j Browser; `via` spells it out. The customer must have consented to profiling, and the
 // path only goes through consenting customers and accounts whose owners (if any) consented.
-:param customerId => 'C000005';
+:param customerId => 'C000001';
 :param accountId => null;
 
 MATCH (c:Customer {customerId: $customerId})

@@ -3,7 +3,7 @@
 // or get followed by, and what is the shortest path (at most 5 hops) to the nearest member account?
 // The customer must have consented to profiling; the path only goes through consenting customers and accounts
 // whose owners (if any) consented (others still count in directTies).
-:param customerId => 'C000005';
+:param customerId => 'C000001';
 :param community => 1;
 
 MATCH (c:Customer {customerId: $customerId})

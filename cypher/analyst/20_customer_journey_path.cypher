@@ -2,7 +2,7 @@
 // Question: What did customer $customerId do, event by event along the NEXT chain, on which channels and about
 // which products?
 // Shown as a path in Neo4j Browser; `steps` spells it out. Nothing for a customer without profiling consent.
-:param customerId => 'C000005';
+:param customerId => 'C000001';
 
 MATCH (c:Customer {customerId: $customerId})-[:PERFORMED]->(first:Event)
 WHERE c.consentProfiling = true AND NOT EXISTS { (:Event)-[:NEXT]->(first) }
