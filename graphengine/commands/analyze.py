@@ -78,21 +78,22 @@ def influencers(
     as_json: JsonOpt = False,
 ) -> None:
     """PageRank, betweenness, reach, engagement and advocate pyramid on the social graph; list the top."""
-    from graphengine.analytics.influence import list_influencers, run_influencers
+    from graphengine.analytics.influence import count_withheld_accounts, list_influencers, run_influencers
 
     with Store(settings()) as store:
         if recompute:
             _print_estimate(store, "social", backend)
         summary = run_influencers(store, backend=backend) if recompute else {}
         rows = list_influencers(store, limit=limit, platform=platform, community_id=community)
+        withheld = count_withheld_accounts(store, platform=platform, community_id=community)
     if as_json:
-        print_json({**summary, "influencers": rows})
+        print_json({**summary, "influencers": rows, "withheld": withheld})
         return
     if summary:
         _summary(summary, False)
     print_rows(
         rows,
-        "top influencers",
+        f"top influencers ({withheld:,} accounts of customers without profiling consent left out)",
         [
             "accountId",
             "handle",

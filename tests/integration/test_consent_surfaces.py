@@ -146,10 +146,12 @@ def test_influencer_lists_leave_out_customers_without_consent(
         assert listed and demo.found_in(listed) == set()
     cli = run_graphengine(settings, "analyze", "influencers", "--no-recompute", "--limit", "100", "--json")
     assert cli.returncode == 0, cli.stderr
-    listed = json.loads(cli.stdout)["influencers"]
-    assert [i["accountId"] for i in listed] == [i["accountId"] for i in items]
+    listed = json.loads(cli.stdout)
+    assert [i["accountId"] for i in listed["influencers"]] == [i["accountId"] for i in items]
+    assert listed["withheld"] == scored["withheld"]
     table = run_graphengine(settings, "analyze", "influencers", "--no-recompute", "--limit", "100")
     assert table.returncode == 0 and demo.found_in(table.stdout) == set()
+    assert f"{scored['withheld']:,} accounts of customers without profiling consent left out" in table.stdout
 
 
 def test_community_profiles_show_no_one_without_consent(
