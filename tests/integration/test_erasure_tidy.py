@@ -230,3 +230,35 @@ def test_the_receipt_states_the_transaction_log_retention(
         "erased data remains in Neo4j's transaction logs until they rotate out, "
         "under db.tx_log.rotation.retention_policy=1G size"
     )
+
+
+def test_only_the_customers_rows_go_and_every_other_byte_stays(tmp_path: Path) -> None:
+    folder = tmp_path / "quarantine"
+    folder.mkdir()
+    lines = [
+        b'{"file": "a.csv", "line": 2, "row": {"customerId": "x-1"}, "reasons": ["r"]}\n',  # goes
+        b'{"file": "a.csv", "line": 3, "row": {"customerId": "x-10"}, "reasons": ["r"]}\r\n',  # another id
+        b'{"file": "a.csv", "line": 4, "row": {"productId": "x-1"}, "reasons": ["r"]}\n',  # not a customer field
+        b"not json at all \xff\xfe\n",  # a broken line is kept as it is
+        b'{"file": "e.jsonl", "line": 5, "row": {"customerId": 7}, "reasons": ["r"]}\n',  # a number id
+        b'{"file": "r.csv", "line": 6, "row": {"referrerId": "c-1", "referredId": "x-1"}, "reasons": ["r"]}\n',  # goes
+        b'["a", "list"]\n',
+        b'{"file": "a.csv", "line": 7, "row": {"customerId": "caf\xc3\xa9"}, "reasons": ["r"]}',  # no final newline
+    ]
+    mixed = folder / "mixed.jsonl"
+    mixed.write_bytes(b"".join(lines))
+    other = folder / "other.jsonl"
+    other.write_bytes(lines[1])
+    inode = other.stat().st_ino
+    result = erase_quarantined(folder, "x-1")
+    assert result.to_dict() == {
+        "folder": str(folder),
+        "filesScanned": 2,
+        "filesRewritten": [{"path": str(mixed), "rowsRemoved": 2}],
+        "rowsRemoved": 2,
+    }
+    assert mixed.read_bytes() == b"".join(lines[1:5] + lines[6:])
+    assert other.stat().st_ino == inode  # a file without the customer's rows is not rewritten
+    assert erase_quarantined(folder, "7").rows_removed == 1  # ids are compared as text
+    assert erase_quarantined(folder, "café").rows_removed == 1
+    assert erase_quarantined(tmp_path / "missing", "x-1").to_dict()["filesScanned"] == 0
