@@ -40,9 +40,10 @@ _KEPT = ("sharedIdentifiers", "sharedAccounts", "shrunkProfiles", "renamedProfil
 
 
 def erase_customer(store: Store, customer_id: str, *, quarantine_dir: Path | None = None) -> dict[str, Any]:
-    """Erase ``customer_id`` from the graph and from the quarantine files in ``quarantine_dir`` (when given);
-    returns the receipt. Raises NotFound when neither holds the customer, Conflict when a load is still writing a
-    quarantine file (the graph part is done; erase again later)."""
+    """Erase ``customer_id`` from the graph and from the quarantine files in ``quarantine_dir`` (by default
+    ``<loads_dir>/quarantine`` of the store's settings); returns the receipt. Raises NotFound when neither holds the
+    customer, Conflict when a load is still writing a quarantine file (the graph part is done; erase again later)."""
+    folder = quarantine_dir if quarantine_dir is not None else store.settings.loads_dir / "quarantine"
 
     def work(run: QueryRunner) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
         rows = run("erasure.delete_customer", {"customerId": customer_id})
@@ -51,8 +52,8 @@ def erase_customer(store: Store, customer_id: str, *, quarantine_dir: Path | Non
         return rows[0], reresolve_profiles(run, sorted(rows[0]["shrunk"]))
 
     graph = store.write_together(work)
-    files = erase_quarantined(quarantine_dir, customer_id) if quarantine_dir is not None else None
-    if graph is None and (files is None or files.rows_removed == 0):
+    files = erase_quarantined(folder, customer_id)
+    if graph is None and files.rows_removed == 0:
         raise NotFound(f"no customer {customer_id!r}", details={"customerId": customer_id})
     return _receipt(customer_id, graph, files, tx_log_retention(store))
 
@@ -76,13 +77,13 @@ def tx_log_retention(store: Store) -> dict[str, Any]:
 def _receipt(
     customer_id: str,
     graph: tuple[dict[str, Any], list[dict[str, Any]]] | None,
-    files: QuarantineErasure | None,
+    files: QuarantineErasure,
     retention: dict[str, Any],
 ) -> dict[str, Any]:
     row, revised = graph if graph is not None else ({}, [])
     removed: dict[str, Any] = {k: row.get(k, 0) for k in _REMOVED}
     removed["socialAccounts"] = row.get("accounts", 0)
-    removed["quarantinedRows"] = files.rows_removed if files is not None else 0
+    removed["quarantinedRows"] = files.rows_removed
     kept: dict[str, Any] = {k: row.get(k, 0) for k in _KEPT}
     kept["linkedCustomers"] = row.get("linkedCustomers", [])
     return {
@@ -95,7 +96,7 @@ def _receipt(
             "leftAlone": sorted(set(row.get("alone", [])) | {c for r in revised for c in r["alone"]}),
             "reresolved": revised,
         },
-        "quarantine": files.to_dict() if files is not None else None,
+        "quarantine": files.to_dict(),
         "transactionLog": retention,
         "notes": list(NOTES),
     }

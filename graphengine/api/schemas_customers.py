@@ -206,7 +206,7 @@ class ErasureReceiptOut(Out):
     removed: RemovedOut
     kept: KeptOut
     profiles: ProfilesOut
-    quarantine: QuarantineErasureOut | None = Field(description="null when no quarantine folder is configured")
+    quarantine: QuarantineErasureOut
     transactionLog: TransactionLogOut
     cacheEntriesCleared: int
     notes: list[str]

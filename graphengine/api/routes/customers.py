@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from graphengine.api.deps import ApiKeyDep, CacheDep, SettingsDep, StoreDep, blocking, cached, optional_api_key
+from graphengine.api.deps import ApiKeyDep, CacheDep, StoreDep, blocking, cached, optional_api_key
 from graphengine.api.erasure import erase_customer
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas_customers import CustomerProfileOut, ErasureReceiptOut, profile_out
@@ -48,12 +48,10 @@ async def get_customer(
     responses=error_responses(401, 403, 404, 422, 503),
 )
 async def delete_customer(
-    customer_id: CustomerId, store: StoreDep, cache: CacheDep, settings: SettingsDep, _key: ApiKeyDep
+    customer_id: CustomerId, store: StoreDep, cache: CacheDep, _key: ApiKeyDep
 ) -> ErasureReceiptOut:
-    """GDPR erasure: the customer, their events, identifiers and accounts nobody else shares, identity profiles
-    left with one member, their quarantined rows and every cached response go; profiles that keep members are
-    resolved again. The receipt lists what was removed, kept and rewritten, and the transaction-log retention."""
-    quarantine = settings.loads_dir / "quarantine"
-    receipt = await blocking(erase_customer, store, customer_id, quarantine_dir=quarantine)
+    """GDPR erasure: the customer, their events, identifiers and accounts nobody else shares, emptied identity
+    profiles and every cached response go; the receipt counts what was removed and what was kept."""
+    receipt = await blocking(erase_customer, store, customer_id)
     cleared = cache.clear()
     return ErasureReceiptOut.model_validate({**receipt, "cacheEntriesCleared": cleared})
