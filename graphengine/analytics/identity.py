@@ -32,6 +32,7 @@ from graphengine.analytics.backends import Backend, get_backend
 from graphengine.analytics.graph import ProjectedGraph
 from graphengine.analytics.projection import project_identity
 from graphengine.analytics.runs import analysis_run
+from graphengine.analytics.subgraph import WHOLE_GRAPH, Scope
 from graphengine.errors import NotFound
 from graphengine.model.customers import STRONG_IDENTIFIERS
 from graphengine.store import Store
@@ -109,13 +110,15 @@ def _shared_columns(b: sp.csc_array, i: int, j: int) -> np.ndarray[Any, Any]:
 
 
 def run_identity_resolution(
-    store: Store, *, rules: IdentityRules | None = None, backend: str = "igraph"
+    store: Store, *, rules: IdentityRules | None = None, backend: str = "igraph", scope: Scope = WHOLE_GRAPH
 ) -> dict[str, Any]:
-    """Resolve identities over the graph, write Profiles and supersede the previous run's links."""
+    """Resolve identities over the graph (or ``scope``), write Profiles and supersede the previous run's links
+    (of the profiles with a member in the scope, for a scoped run)."""
     rules = rules or IdentityRules()
-    with analysis_run(store, "identity", "shared-identifier components", backend, "identity", rules.__dict__) as run:
+    params = {**rules.__dict__, "scope": scope.describe()}
+    with analysis_run(store, "identity", "shared-identifier components", backend, "identity", params) as run:
         with run.timed("project"):
-            graph, kinds = project_identity(store)
+            graph, kinds = project_identity(store, scope)
             n_customers = graph.n_nodes - len(kinds)
             incidence = sp.csr_array(
                 (np.ones(graph.n_edges), (graph.src, graph.dst - n_customers)), shape=(n_customers, len(kinds))
@@ -125,7 +128,11 @@ def run_identity_resolution(
                 graph.node_ids[:n_customers], incidence, kinds, rules, backend=get_backend(backend, store=store)
             )
         with run.timed("write"):
-            store.write("identity.supersede_links", {"runId": run.run_id})
+            if scope.whole:
+                store.write("identity.supersede_links", {"runId": run.run_id})
+            else:
+                in_scope = graph.node_ids[:n_customers].tolist()
+                store.write("identity.supersede_scope_links", {"runId": run.run_id, "customers": in_scope})
             rows = [
                 {"profileId": f"{run.run_id}:{group[0]}", "members": [result.members[c] for c in group]}
                 for group in result.groups

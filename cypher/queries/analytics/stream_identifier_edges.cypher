@@ -1,4 +1,6 @@
-// params: none
+// params: kinds (identifier kinds to keep), since, until (null = no limit; on HAS_IDENTIFIER.at)
 // returns: src, dst, kind — HAS_IDENTIFIER edges (customer key, identifier key, identifier kind)
-MATCH (c:Customer)-[:HAS_IDENTIFIER]->(i:Identifier)
+MATCH (c:Customer)-[h:HAS_IDENTIFIER]->(i:Identifier)
+WHERE i.kind IN $kinds
+  AND ($since IS NULL OR h.at >= $since) AND ($until IS NULL OR h.at < $until)
 RETURN collect(c.customerId) AS src, collect(i.idKey) AS dst, collect(i.kind) AS kind
