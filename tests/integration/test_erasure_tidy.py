@@ -34,18 +34,13 @@ from tests.integration._files import write_csv, write_jsonl
 from tests.integration.test_api_harness import API_KEY, app_of, base_url, running_api
 
 KEY = {"X-API-Key": API_KEY}
-IDENTIFIERS = [
-    ("a-1", "email", "ax@example.org"),
-    ("x-1", "email", "ax@example.org"),
-    ("x-1", "phone", "+46 70 000 00 01"),
-    ("b-1", "phone", "+46 70 000 00 01"),
-    ("x-1", "loyalty", "LOY-77"),
-    ("c-1", "loyalty", "LOY-77"),
-    ("c-1", "device", "dev-9"),
-    ("d-1", "device", "dev-9"),
-    ("c-1", "cookie", "ck-9"),
-    ("d-1", "cookie", "ck-9"),
-]
+SHARED = {  # identifier (kind, value) → the customers holding it
+    ("email", "ax@example.org"): ("a-1", "x-1"),
+    ("phone", "+46 70 000 00 01"): ("x-1", "b-1"),
+    ("loyalty", "LOY-77"): ("x-1", "c-1"),
+    ("device", "dev-9"): ("c-1", "d-1"),
+    ("cookie", "ck-9"): ("c-1", "d-1"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +79,7 @@ def graph(store: Store, settings: Settings, loads_dir: Path) -> Store:
         old.unlink()
     people = ["a-1", "b-1", "c-1", "d-1", "x-1"]
     _load(store, settings, loads_dir, "customers", [{"customerId": c, "consentProfiling": "true"} for c in people])
-    ids = [{"customerId": c, "kind": k, "value": v} for c, k, v in IDENTIFIERS]
+    ids = [{"customerId": c, "kind": k, "value": v} for (k, v), holders in SHARED.items() for c in holders]
     _load(store, settings, loads_dir, "identifiers", ids)
     run_identity_resolution(store)
     run_identity_resolution(store)  # the first run's profile is kept, superseded (for undo)
