@@ -10,10 +10,11 @@ property holds the customer id or the hashed keys of the removed identifiers. Id
 other customers stay (they are those customers' data too) and the receipt lists the customers that share
 identifiers — likely the same person, to be erased on their own request as well.
 
-Then the customer's rows leave the quarantine files of the loads (:mod:`graphengine.load.quarantine_erasure`). A
-customer known only from quarantined rows is erased there (the receipt counts no graph nodes); one known nowhere is
-NotFound. The receipt also states the server's transaction-log retention: erased data stays in those logs until they
-rotate out.
+First, though, the customer's rows leave the quarantine files of the loads
+(:mod:`graphengine.load.quarantine_erasure`): if a running load holds one of them, Conflict is raised before
+anything is erased. A customer known only from quarantined rows is erased there (the receipt counts no graph
+nodes); one known nowhere is NotFound. The receipt also states the server's transaction-log retention: erased
+data stays in those logs until they rotate out.
 
 Not touched: source exports and load reports on disk, backups.
 """
@@ -31,6 +32,7 @@ from graphengine.store import Store
 from graphengine.store.driver import QueryRunner
 
 RETENTION_SETTING = "db.tx_log.rotation.retention_policy"
+QUARANTINE_WAIT_S = 10.0  # how long erasure waits for a load to release a quarantine file
 NOTES = (
     "source exports, load reports and backups are not touched",
     "aggregate scores of other accounts (PageRank, communities) change on the next analysis run",
@@ -42,7 +44,7 @@ _KEPT = ("sharedIdentifiers", "sharedAccounts", "shrunkProfiles", "renamedProfil
 def erase_customer(store: Store, customer_id: str, *, quarantine_dir: Path | None = None) -> dict[str, Any]:
     """Erase ``customer_id`` from the graph and from the quarantine files in ``quarantine_dir`` (by default
     ``<loads_dir>/quarantine`` of the store's settings); returns the receipt. Raises NotFound when neither holds the
-    customer, Conflict when a load is still writing a quarantine file (the graph part is done; erase again later)."""
+    customer, Conflict (before anything is erased) when a load is still writing a quarantine file."""
     folder = quarantine_dir if quarantine_dir is not None else store.settings.loads_dir / "quarantine"
 
     def work(run: QueryRunner) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
@@ -51,8 +53,9 @@ def erase_customer(store: Store, customer_id: str, *, quarantine_dir: Path | Non
             return None
         return rows[0], reresolve_profiles(run, sorted(rows[0]["shrunk"]))
 
+    # the files first: when a running load holds one, nothing is erased yet and the request can simply be repeated
+    files = erase_quarantined(folder, customer_id, wait_s=QUARANTINE_WAIT_S)
     graph = store.write_together(work)
-    files = erase_quarantined(folder, customer_id)
     if graph is None and files.rows_removed == 0:
         raise NotFound(f"no customer {customer_id!r}", details={"customerId": customer_id})
     return _receipt(customer_id, graph, files, tx_log_retention(store))

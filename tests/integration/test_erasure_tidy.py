@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from graphengine.analytics.identity import run_identity_resolution
+from graphengine.api import erasure
 from graphengine.config import Settings
 from graphengine.errors import Conflict
 from graphengine.load import LoadOptions, load_file
@@ -206,6 +207,23 @@ def test_a_quarantine_file_a_load_is_writing_is_not_rewritten_under_it(tmp_path:
     assert erase_quarantined(folder, "x-1").rows_removed == 1
     rows = [json.loads(line)["row"] for line in (folder / "running.jsonl").read_text().splitlines()]
     assert rows == [{"customerId": "a-1"}]
+
+
+def test_an_erasure_waiting_for_a_running_load_erases_nothing_yet(
+    client: httpx.Client, graph: Store, loads_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(erasure, "QUARANTINE_WAIT_S", 0.2)
+    assert client.get("/customers/x-1").status_code == 200  # cached
+    with Quarantine(loads_dir / "quarantine" / "running.jsonl", Path("src.csv")) as running:
+        running.add(2, {"customerId": "x-1"}, ["amount: bad"])
+        refused = client.delete("/customers/x-1")
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "conflict"
+        assert refused.json()["error"]["details"]["busyFiles"] == [str(loads_dir / "quarantine" / "running.jsonl")]
+        assert client.get("/customers/x-1").status_code == 200  # nothing erased: the graph, the cache are as they were
+        assert graph.run_text("MATCH (c:Customer {customerId: 'x-1'}) RETURN count(c) AS n") == [{"n": 1}]
+    receipt = client.delete("/customers/x-1").json()  # the load has finished: the same request goes through
+    assert receipt["removed"]["customers"] == 1 and receipt["removed"]["quarantinedRows"] == 1
+    assert client.get("/customers/x-1").status_code == 404
 
 
 def test_the_receipt_states_the_transaction_log_retention(
