@@ -31,6 +31,7 @@ from graphengine.load import LoadOptions, load_file
 from graphengine.load.quarantine import Quarantine
 from graphengine.load.quarantine_erasure import erase_quarantined
 from graphengine.store import LocalNeo4j, Store
+from tests.integration._cli import run_graphengine
 from tests.integration._files import write_csv, write_jsonl
 from tests.integration.test_api_harness import API_KEY, app_of, base_url, running_api
 
@@ -182,6 +183,19 @@ def test_erasure_removes_the_customers_quarantined_rows(
     assert stat.S_IMODE(purchases.stat().st_mode) == 0o600  # the rewrite keeps the file's mode
     assert sorted(p.name for p in (loads_dir / "quarantine").iterdir()) == sorted(p.name for p in before)  # no temp
     assert all(json.loads(line)["row"]["customerId"] == "a-1" for line in kept[purchases])
+
+
+def test_the_load_command_and_erasure_agree_on_the_quarantine_folder(
+    client: httpx.Client, graph: Store, settings: Settings, loads_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_csv(loads_dir / "cli-customers.csv", [{"customerId": "x-1", "signupAt": "never"}])
+    monkeypatch.setenv("GRAPHENGINE_LOADS_DIR", str(loads_dir))  # no --out-dir: the setting decides
+    loaded = run_graphengine(settings, "load", "customers", str(source), "--source", "cli", "--json")
+    assert loaded.returncode == 10, loaded.stderr  # loaded with a quarantined row
+    written = Path(json.loads(loaded.stdout)["quarantine_file"])
+    assert written.parent == loads_dir / "quarantine" and b"x-1" in written.read_bytes()
+    receipt = client.delete("/customers/x-1").json()
+    assert receipt["quarantine"]["filesRewritten"] == [{"path": str(written), "rowsRemoved": 1}]
 
 
 def test_a_customer_known_only_from_quarantined_rows_is_erased_there(
