@@ -56,6 +56,13 @@ class Settings(BaseSettings):
         default=dt.datetime(2100, 1, 1, tzinfo=dt.UTC), description="Loads refuse times at or after this."
     )
 
+    # --- Erasure of side files (consent and erasure, issue 12) ----------------------------------------
+    loads_dir: Path = Field(
+        default=Path(".graphengine/loads"),
+        description="Where loads write quarantine files and reports (the default of `graphengine load --out-dir`); "
+        "erasure removes the customer's rows from the quarantine files under <loads_dir>/quarantine.",
+    )
+
     # --- API --------------------------------------------------------------------------------------
     api_keys: list[str] = Field(
         default_factory=list,

@@ -6,6 +6,10 @@ and writes them as properties (``pagerank``, ``betweenness``, ``eigenvector``, `
 PageRank and betweenness, 2-hop reach (``reach2``), engagement (``mentions``) and the advocate pyramid tier
 (``advocateLevel``: follower → supporter → organizer → leader, rules in :class:`PyramidRules`), and the list
 is read back ranked by :func:`list_influencers`, per platform and per community.
+
+Consent: scores are computed on the whole follow graph, but a list never shows an account owned by a customer
+without profiling consent (``consentProfiling`` false or absent); :func:`count_withheld_accounts` says how many
+were left out. Accounts no customer owns are not customers and are listed.
 """
 
 from __future__ import annotations
@@ -146,10 +150,17 @@ def _engagement(store: Store, g: ProjectedGraph, scope: Scope) -> np.ndarray[Any
 def list_influencers(
     store: Store, *, limit: int = 20, platform: str | None = None, community_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Accounts ranked by PageRank, with reach, community, engagement, pyramid tier and owner."""
+    """Accounts ranked by PageRank, with reach, community, engagement, pyramid tier and owner. Accounts owned by a
+    customer without profiling consent are left out (:func:`count_withheld_accounts` counts them)."""
     return store.query(
         "analytics.list_influencers", {"limit": limit, "platform": platform, "communityId": community_id}
     )
 
 
-__all__ = ["list_influencers", "run_centrality", "run_influencers"]
+def count_withheld_accounts(store: Store, *, platform: str | None = None, community_id: int | None = None) -> int:
+    """How many scored accounts :func:`list_influencers` leaves out for lack of their owner's profiling consent."""
+    rows = store.query("analytics.count_withheld_accounts", {"platform": platform, "communityId": community_id})
+    return int(rows[0]["accounts"])
+
+
+__all__ = ["count_withheld_accounts", "list_influencers", "run_centrality", "run_influencers"]

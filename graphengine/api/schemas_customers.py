@@ -222,16 +222,47 @@ class RemovedOut(Out):
     orderLines: int = Field(description="purchase lines (OrderLine facts) of the customer")
     identifiers: int
     socialAccounts: int
-    profiles: int
+    profiles: int = Field(description="identity profiles left with fewer than two members")
     relationships: int
+    quarantinedRows: int = Field(description="the customer's rows removed from the quarantine files")
 
 
 class KeptOut(Out):
     sharedIdentifiers: int = Field(description="identifiers also linked to other customers (their data too)")
     sharedAccounts: int = Field(description="social accounts also owned by other customers")
-    shrunkProfiles: int = Field(description="identity profiles that kept other members and dropped this one")
+    shrunkProfiles: int = Field(description="identity profiles that kept two or more members (resolved again)")
     renamedProfiles: int = Field(description="of those, profiles whose id was built from this customer's id")
     linkedCustomers: list[str] = Field(description="customers sharing an identifier: possibly the same person")
+
+
+class ReresolvedProfileOut(Out):
+    profileId: str = Field(description="the profile that lost the customer (replaced)")
+    into: list[str] = Field(description="the profiles its remaining members still form")
+    alone: list[str] = Field(description="remaining members no longer linked to anyone")
+
+
+class ProfilesOut(Out):
+    removed: list[str] = Field(description="profiles deleted: left with fewer than two members")
+    leftAlone: list[str] = Field(description="customers who lost their profile (no one left to be resolved with)")
+    reresolved: list[ReresolvedProfileOut]
+
+
+class RewrittenFileOut(Out):
+    path: str
+    rowsRemoved: int
+
+
+class QuarantineErasureOut(Out):
+    folder: str = Field(description="the quarantine folder scanned (GRAPHENGINE_LOADS_DIR/quarantine)")
+    filesScanned: int
+    filesRewritten: list[RewrittenFileOut] = Field(description="files rewritten atomically without the rows")
+    rowsRemoved: int
+
+
+class TransactionLogOut(Out):
+    setting: str
+    retentionPolicy: str | None = Field(description="the server's value, e.g. '1G size'; null when not readable")
+    statement: str
 
 
 class ErasureReceiptOut(Out):
@@ -239,6 +270,9 @@ class ErasureReceiptOut(Out):
     erasedAt: str
     removed: RemovedOut
     kept: KeptOut
+    profiles: ProfilesOut
+    quarantine: QuarantineErasureOut
+    transactionLog: TransactionLogOut
     cacheEntriesCleared: int
     notes: list[str]
 

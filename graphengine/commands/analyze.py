@@ -111,7 +111,7 @@ def influencers(
 ) -> None:
     """PageRank, betweenness, reach, engagement and advocate pyramid on the social graph; list the top.
     With --platform (or --since/--until) the scores are computed on that part of the graph only."""
-    from graphengine.analytics.influence import list_influencers, run_influencers
+    from graphengine.analytics.influence import count_withheld_accounts, list_influencers, run_influencers
 
     scope = _scope(platform, since, until, None)
     with Store(settings()) as store:
@@ -119,14 +119,15 @@ def influencers(
             _print_estimate(store, "social", backend)
         summary = run_influencers(store, backend=backend, scope=scope) if recompute else {}
         rows = list_influencers(store, limit=limit, platform=platform, community_id=community)
+        withheld = count_withheld_accounts(store, platform=platform, community_id=community)
     if as_json:
-        print_json({**summary, "influencers": rows})
+        print_json({**summary, "influencers": rows, "withheld": withheld})
         return
     if summary:
         _summary(summary, False)
     print_rows(
         rows,
-        "top influencers",
+        f"top influencers ({withheld:,} accounts of customers without profiling consent left out)",
         [
             "accountId",
             "handle",
