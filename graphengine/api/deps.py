@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import hmac
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
@@ -102,12 +102,19 @@ class JSONBytes(Response):
     media_type = "application/json"
 
 
-async def cached(request: Request, key: Hashable, compute: Callable[[], BaseModel]) -> Response:
+async def cached(
+    request: Request,
+    key: Hashable,
+    compute: Callable[[], BaseModel],
+    *,
+    tags: Callable[[Any], Iterable[Hashable]] | None = None,
+) -> Response:
     """The response for ``key`` from the cache, or ``compute()`` (in a worker thread) serialised and kept.
 
     The value is cached as JSON bytes under ``key`` and under the request's raw URL (for
     :class:`~graphengine.api.fastpath.CacheFirst`), so a hit costs a dict lookup; a write that happens while
-    ``compute`` runs makes :meth:`ResponseCache.put` drop the result (it may predate the write)."""
+    ``compute`` runs makes :meth:`ResponseCache.put` drop the result (it may predate the write). ``tags(model)``
+    names what the answer was computed from (see :mod:`graphengine.api.cache`); without it any write drops it."""
     cache = get_cache(request)
     raw = raw_key(request.scope["path"], request.scope["query_string"])
     body = cache.get(key)
@@ -115,10 +122,11 @@ async def cached(request: Request, key: Hashable, compute: Callable[[], BaseMode
         generation = cache.generation
         model = await blocking(compute)
         body = model.model_dump_json().encode()
-        cache.put(key, body, generation=generation)
-        cache.put(raw, body, generation=generation)
+        marks = None if tags is None else tuple(tags(model))
+        cache.put(key, body, generation=generation, tags=marks)
+        cache.put(raw, body, generation=generation, tags=marks)
     else:  # the same answer under another spelling of the URL; no await since the get, so no write came between
-        cache.put(raw, body)
+        cache.put(raw, body, tags=cache.tags_of(key))
     return JSONBytes(body)
 
 
