@@ -108,19 +108,21 @@ async def cached(
     compute: Callable[[], BaseModel],
     *,
     tags: Callable[[Any], Iterable[Hashable]] | None = None,
+    inline: bool = False,
 ) -> Response:
     """The response for ``key`` from the cache, or ``compute()`` (in a worker thread) serialised and kept.
 
     The value is cached as JSON bytes under ``key`` and under the request's raw URL (for
     :class:`~graphengine.api.fastpath.CacheFirst`), so a hit costs a dict lookup; a write that happens while
     ``compute`` runs makes :meth:`ResponseCache.put` drop the result (it may predate the write). ``tags(model)``
-    names what the answer was computed from (see :mod:`graphengine.api.cache`); without it any write drops it."""
+    names what the answer was computed from (see :mod:`graphengine.api.cache`); without it any write drops it.
+    ``inline`` runs ``compute`` on the event loop (for pure in-memory work that needs no thread hop)."""
     cache = get_cache(request)
     raw = raw_key(request.scope["path"], request.scope["query_string"])
     body = cache.get(key)
     if body is None:
         generation = cache.generation
-        model = await blocking(compute)
+        model = compute() if inline else await blocking(compute)
         body = model.model_dump_json().encode()
         marks = None if tags is None else tuple(tags(model))
         cache.put(key, body, generation=generation, tags=marks)
