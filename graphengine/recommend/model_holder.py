@@ -98,17 +98,16 @@ def load_served(store: Store, home: Path, version: str | None = None) -> ServedM
     return served_from(store, artefact)
 
 
-def served_from(store: Store, artefact: Any) -> ServedModel:
-    meta = artefact.meta
-    item_ids: Sequence[str] = tuple(str(item) for item in meta.item_ids)
-    popularity = np.asarray(meta.popularity, dtype=np.float64)
+def served_from(store: Store, artefact: artefacts.Artefact) -> ServedModel:
+    item_ids: Sequence[str] = tuple(str(item) for item in artefact.item_ids)
     return ServedModel(
-        version=str(meta.version),
+        version=artefact.version,
         model=artefact.model,
         item_ids=tuple(item_ids),
-        weights=meta.weights,
-        popularity=popularity,
+        weights=artefact.weights,
+        popularity=np.asarray(artefact.popularity, dtype=np.float64),
         products=load_product_table(store, item_ids),
+        item_index=dict(artefact.item_index),
     )
 
 

@@ -1,4 +1,4 @@
-"""Test helpers for recommender serving: train a model from the graph and promote it into a test home."""
+"""Test helpers for recommender serving: fit a model on the graph's interactions and promote it into a test home."""
 
 from __future__ import annotations
 
@@ -12,20 +12,15 @@ from graphengine.store import Store
 
 
 def train_and_promote(
-    store: Store, home: Path, version: str, kind: str = "itemknn", params: dict[str, Any] | None = None
-) -> Any:
-    """Project the graph's interactions, fit ``kind`` on them, write artefact ``version`` and promote it;
-    returns the fitted model."""
+    store: Store, home: Path, kind: str = "itemknn", params: dict[str, Any] | None = None, *, promote: bool = True
+) -> str:
+    """Project the graph's interactions, fit ``kind`` on them, save an artefact (promoted unless told not to);
+    returns its version."""
     weights = InteractionWeights()
     data = project_interactions(store, weights)
     model = build(kind, params).fit(data.matrix)
-    artefacts.save(
-        home,
-        version,
-        model,
-        weights,
-        [str(i) for i in data.item_ids],
-        [float(x) for x in item_popularity(data.matrix)],
-    )
-    artefacts.promote(home, version)
-    return model
+    meta = artefacts.ArtefactMeta(item_ids=data.item_ids, popularity=item_popularity(data.matrix), weights=weights)
+    version = artefacts.save(model, meta, home)
+    if promote:
+        artefacts.promote(home, version)
+    return version

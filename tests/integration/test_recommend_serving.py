@@ -24,6 +24,7 @@ import pytest
 from graphengine.api import ApiOptions
 from graphengine.config import Settings
 from graphengine.load import LoadOptions, load_file
+from graphengine.recommend import artefacts
 from graphengine.store import Store
 from tests.integration._files import write_csv
 from tests.integration._recommender import train_and_promote
@@ -77,7 +78,7 @@ def home(tmp_path_factory: pytest.TempPathFactory, session_store: Store) -> Path
     tmp = tmp_path_factory.mktemp("serving")
     session_store.clear()
     load_tiny(session_store, tmp)
-    train_and_promote(session_store, tmp / "home", "v1", "itemknn", KNN)
+    train_and_promote(session_store, tmp / "home", "itemknn", KNN)
     return tmp / "home"
 
 
@@ -99,13 +100,13 @@ def ids(body: Mapping[str, Any]) -> list[str]:
     return [item["productId"] for item in body["items"]]
 
 
-def test_model_scores_by_hand_and_what_the_customer_has_is_left_out(client: httpx.Client) -> None:
+def test_model_scores_by_hand_and_what_the_customer_has_is_left_out(client: httpx.Client, home: Path) -> None:
     body = get(client, "u", limit=3, social=False)
     assert ids(body) == ["p4", "p3", "p5"]
     scores = [item["score"] for item in body["items"]]
     assert scores == pytest.approx([0.5 + 1 / math.sqrt(3), 1 / math.sqrt(8), 1 / math.sqrt(8)], rel=1e-5)
     assert body["personalized"] is True and body["reason"] is None
-    assert body["strategy"] == "itemknn" and body["modelVersion"] == "v1"
+    assert body["strategy"] == "itemknn" and body["modelVersion"] == artefacts.promoted(home)
     assert body["items"][0]["name"] == "Lamp" and body["items"][0]["category"] == "Outdoor"
     assert body["items"][0]["reasons"] == []  # reasons only with explain=true
 
