@@ -31,7 +31,13 @@ log = logging.getLogger(__name__)
 
 
 def open_recommender(
-    store: Store, home: Path, cache: ResponseCache, *, check_s: float = 1.0, products_s: float = 60.0, state_ttl_s: float = 30.0
+    store: Store,
+    home: Path,
+    cache: ResponseCache,
+    *,
+    check_s: float = 1.0,
+    products_s: float = 60.0,
+    state_ttl_s: float = 30.0,
 ) -> Recommender:
     def changed(kind: str) -> None:
         cache.invalidate([MODEL if kind == "model" else PRODUCTS])

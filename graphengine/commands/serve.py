@@ -49,7 +49,11 @@ def recommend(
         print_json(asdict(result))
         return
     if not result.personalized:
-        out.print(result.reason if (result.reason or "").startswith("not personalised") else f"not personalised: {result.reason}")
+        out.print(
+            result.reason
+            if (result.reason or "").startswith("not personalised")
+            else f"not personalised: {result.reason}"
+        )
     elif result.reason:
         out.print(result.reason)
     rows = [

@@ -192,7 +192,7 @@ class ModelHolder:
                 self.refresh()
                 if time.monotonic() - self._products_at >= self.products_s:
                     self.refresh_products()
-            except Exception as exc:  # noqa: BLE001 - keep serving the current model; retry on the next tick
+            except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 if error != self.last_error:  # say it once, not every tick
                     log.warning("recommender refresh failed (still serving the previous model): %s", error)

@@ -184,7 +184,7 @@ class Recommender:
         out = []
         for i, score in top_k(counts, limit, banned):
             info = served.products.info(i)
-            why = popular_reason(scope, int(round(score)), filters.category)
+            why = popular_reason(scope, round(score), filters.category)
             out.append(
                 Item(info.product_id, info.name, info.category, info.price, info.in_stock, score, "popular", (why,))
             )

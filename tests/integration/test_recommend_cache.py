@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -96,7 +95,7 @@ def test_concurrent_writes_and_reads_each_write_is_seen_by_the_next_read(server:
                     _buy(own, customer, product, 100 + n)
                     if product in _items(own, customer):
                         failures.append(f"{customer} still offered {product} after buying it")
-        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+        except BaseException as exc:
             errors.append(exc)
 
     def reader(customers: list[str], rounds: int) -> None:
@@ -105,11 +104,14 @@ def test_concurrent_writes_and_reads_each_write_is_seen_by_the_next_read(server:
                 for _ in range(rounds):
                     for customer in customers:
                         _items(own, customer)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(c,)) for c in writers]
-    threads += [threading.Thread(target=reader, args=(writers, 15)), threading.Thread(target=reader, args=(bystanders, 15))]
+    threads += [
+        threading.Thread(target=reader, args=(writers, 15)),
+        threading.Thread(target=reader, args=(bystanders, 15)),
+    ]
     hits = cache.stats.hits
     for thread in threads:
         thread.start()
@@ -127,8 +129,7 @@ def test_concurrent_writes_and_reads_each_write_is_seen_by_the_next_read(server:
 def _bought(server: uvicorn.Server, customer: str) -> list[str]:
     store: Store = app_of(server).state.store
     rows = store.run_text(
-        "MATCH (:Customer {customerId: $c})-[:PURCHASED]->(p:Product) RETURN collect(p.productId) AS ids", {"c": customer}
+        "MATCH (:Customer {customerId: $c})-[:PURCHASED]->(p:Product) RETURN collect(p.productId) AS ids",
+        {"c": customer},
     )
     return list(rows[0]["ids"])
-
-

@@ -41,7 +41,9 @@ async def get_recommendations(
     max_price: Price = None,
     in_stock: bool | None = None,
     explain: Annotated[bool, Query(description='add the reasons behind each item ("because you bought X")')] = False,
-    social: Annotated[bool, Query(description="re-rank by what accounts the customer follows bought or praised")] = True,
+    social: Annotated[
+        bool, Query(description="re-rank by what accounts the customer follows bought or praised")
+    ] = True,
 ) -> Response:
     """What to offer this customer next, scored by the promoted model from the customer's current interactions
     (a purchase posted a moment ago counts). Leaves out everything the customer already has; without profiling
