@@ -6,7 +6,8 @@ and starts the watcher thread that hot-swaps a newly promoted version and refres
 drops the cached answers tagged ``MODEL``, a product change those tagged ``PRODUCTS``.
 
 :func:`after_write` is what the write routes call: it forgets the written customers' kept state (so the next
-request reads their current interactions — fold-in) and drops only their cached answers. With several uvicorn
+request reads their current interactions — fold-in) and drops only their cached answers; :func:`after_erasure`
+forgets everything (an erased customer may appear in other customers' state). With several uvicorn
 workers each process has its own cache and state; a write reaches only the worker that took it, and the others
 catch up within the state and cache TTLs — so the API runs one worker by default.
 """
@@ -62,6 +63,16 @@ def after_write(app_state: Any, customer_ids: Iterable[str]) -> int:
     return cache.invalidate([customer_tag(c) for c in ids])
 
 
+def after_erasure(app_state: Any) -> int:
+    """Forget every kept state and cached answer: an erased customer may be named in other customers' state
+    (a followed account's handle in their social signals) and answers. Returns the cache entries dropped."""
+    recommender: Recommender | None = getattr(app_state, "recommender", None)
+    if recommender is not None:
+        recommender.live.clear()
+    cache: ResponseCache = app_state.cache
+    return cache.clear()
+
+
 def get_recommender(request: Request) -> Recommender:
     recommender: Recommender = request.app.state.recommender
     return recommender
@@ -69,4 +80,4 @@ def get_recommender(request: Request) -> Recommender:
 
 RecommenderDep = Annotated[Recommender, Depends(get_recommender)]
 
-__all__ = ["RecommenderDep", "after_write", "get_recommender", "open_recommender"]
+__all__ = ["RecommenderDep", "after_erasure", "after_write", "get_recommender", "open_recommender"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import scipy.sparse as sp
+
 from graphengine.recommend import artefacts
 from graphengine.recommend.interactions import InteractionWeights, project_interactions
 from graphengine.recommend.models import build, item_popularity
@@ -23,4 +26,17 @@ def train_and_promote(
     version = artefacts.save(model, meta, home)
     if promote:
         artefacts.promote(home, version)
+    return version
+
+
+def promote_offline_model(home: Path) -> str:
+    """A popularity model of three products fitted without Neo4j, saved and promoted (for outage tests)."""
+    matrix = sp.csr_matrix(np.array([[1, 1, 0], [1, 0, 1]], dtype=np.float32))
+    weights = InteractionWeights()
+    model = build("popularity").fit(matrix)
+    meta = artefacts.ArtefactMeta(
+        item_ids=np.array(["p1", "p2", "p3"]), popularity=item_popularity(matrix), weights=weights
+    )
+    version = artefacts.save(model, meta, home)
+    artefacts.promote(home, version)
     return version

@@ -1,4 +1,4 @@
-// params: (none)
+// params: none
 // returns: productId, name, category, price, inStock — every real product, for the recommender's in-memory product
 //   table (filters by category, price and stock, and the names shown in answers)
 MATCH (q:Product)

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from graphengine.api.deps import ApiKeyDep, CacheDep, StoreDep, blocking, cached, optional_api_key
 from graphengine.api.erasure import erase_customer
-from graphengine.api.recommender import after_write
+from graphengine.api.recommender import after_erasure
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas_customers import CustomerProfileOut, ErasureReceiptOut, profile_out
 from graphengine.errors import NotFound
@@ -49,11 +49,10 @@ async def get_customer(
     responses=error_responses(401, 403, 404, 422, 503),
 )
 async def delete_customer(
-    request: Request, customer_id: CustomerId, store: StoreDep, cache: CacheDep, _key: ApiKeyDep
+    request: Request, customer_id: CustomerId, store: StoreDep, _key: ApiKeyDep
 ) -> ErasureReceiptOut:
     """GDPR erasure: the customer, their events, identifiers and accounts nobody else shares, emptied identity
     profiles and every cached response go; the receipt counts what was removed and what was kept."""
     receipt = await blocking(erase_customer, store, customer_id)
-    after_write(request.app.state, [customer_id])  # the recommender forgets the customer's kept state
-    cleared = cache.clear()
+    cleared = after_erasure(request.app.state)  # cached answers and the recommender's kept customer state
     return ErasureReceiptOut.model_validate({**receipt, "cacheEntriesCleared": cleared})
