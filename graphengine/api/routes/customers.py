@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from graphengine.api.deps import ApiKeyDep, CacheDep, StoreDep, blocking, cached, optional_api_key
+from graphengine.api.deps import ApiKeyDep, StoreDep, blocking, cached, optional_api_key
 from graphengine.api.erasure import erase_customer
 from graphengine.api.recommender import after_erasure
 from graphengine.api.routes import error_responses
