@@ -13,6 +13,7 @@ not count (no consent). Social signal (no PageRank yet, so each followee weighs 
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from graphengine.config import Settings
 from graphengine.load import LoadOptions, load_file
 from graphengine.recommend import artefacts
 from graphengine.store import Store
+from tests.integration._cli import run_graphengine
 from tests.integration._files import write_csv
 from tests.integration._recommender import train_and_promote
 from tests.integration.test_api_harness import API_KEY, api_client
@@ -192,3 +194,20 @@ def test_no_promoted_model_is_a_503_that_says_what_to_do(settings: Settings, tmp
         response = empty.get("/customers/u/recommendations")
     assert response.status_code == 503 and response.json()["error"]["code"] == "no_model"
     assert "graphengine recommender train" in response.json()["error"]["message"]
+
+
+def test_the_cli_serves_the_same_list_and_says_plainly_when_it_is_not_personalised(
+    client: httpx.Client, settings: Settings, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRAPHENGINE_HOME", str(home))  # where the promoted model is
+    shown = run_graphengine(settings, "recommend", "n")
+    assert shown.returncode == 0, shown.stderr
+    assert "not personalised: the customer opted out of profiling" in shown.stdout
+    as_json = run_graphengine(settings, "recommend", "a", "--json", "--limit", "3")
+    assert as_json.returncode == 0, as_json.stderr
+    cli = json.loads(as_json.stdout)
+    api = get(client, "a", limit=3, explain=True)
+    assert [item["product_id"] for item in cli["items"]] == ids(api) and cli["personalized"] is True
+    assert [r["text"] for r in cli["items"][0]["reasons"]] == [r["text"] for r in api["items"][0]["reasons"]]
+    missing = run_graphengine(settings, "recommend", "nobody")
+    assert missing.returncode != 0 and "Traceback" not in missing.stderr + missing.stdout
