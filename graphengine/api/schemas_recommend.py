@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from graphengine.api.schemas import RecommendationsOut, item_out
+from graphengine.api.schemas import RecommendationsOut, recommendations_out
 from graphengine.recommend.serving import Recommendations
 
 
@@ -13,16 +13,8 @@ class ServedRecommendationsOut(RecommendationsOut):
 
 
 def served_out(result: Recommendations, explain: bool) -> ServedRecommendationsOut:
-    return ServedRecommendationsOut(
-        customerId=result.customer_id,
-        requestedStrategy=result.requested,
-        strategy=result.strategy,
-        personalized=result.personalized,
-        reason=result.reason,
-        count=len(result.items),
-        items=[item_out(item, explain) for item in result.items],
-        modelVersion=result.model_version,
-    )
+    base = recommendations_out(result, explain)  # validated there; the version is added without a second pass
+    return ServedRecommendationsOut.model_construct(**dict(base), modelVersion=result.model_version)
 
 
 __all__ = ["ServedRecommendationsOut", "served_out"]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from graphengine.analytics._recommend_items import Item, Reason
+from graphengine.analytics._recommend_items import Item, Reason, fill
 from graphengine.recommend.explain import model_reasons, popular_reason, social_reason
 from graphengine.recommend.filters import Filters
 from graphengine.recommend.live import CustomerState, LiveCustomers, read_customer
@@ -114,7 +114,7 @@ class Recommender:
         reason = None
         if len(items) < limit:
             more = self._popular(served, served.popularity, allowed, history, limit, "global", filters)
-            items = _fill(items, more, limit)
+            items = fill(items, more, limit)
             reason = f"only {len(ranked)} items scored by the model pass the filters: topped up with popular products"
         return Recommendations(customer_id, "model", served.kind, True, reason, items, served.version)
 
@@ -189,18 +189,6 @@ class Recommender:
                 Item(info.product_id, info.name, info.category, info.price, info.in_stock, score, "popular", (why,))
             )
         return out
-
-
-def _fill(items: list[Item], extra: list[Item], limit: int) -> list[Item]:
-    seen = {item.product_id for item in items}
-    out = list(items)
-    for item in extra:
-        if len(out) >= limit:
-            break
-        if item.product_id not in seen:
-            seen.add(item.product_id)
-            out.append(item)
-    return out
 
 
 __all__ = ["SOCIAL_WEIGHT", "Recommendations", "Recommender", "no_consent_reason"]
