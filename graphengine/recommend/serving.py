@@ -24,7 +24,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,8 +108,7 @@ class Recommender:
         signals = self._social(state, scores) if social and state.follows else None
         if signals is not None:
             scores = signals[0]
-        banned = np.union1d(np.fromiter(history, dtype=np.int64), np.flatnonzero(~allowed))
-        ranked = top_k(scores, limit, banned)
+        ranked = top_k(scores, limit, _banned(allowed, state.row.indices if state.row is not None else ()))
         items = [self._model_item(served, state, i, s, explain, signals) for i, s in ranked]
         reason = None
         if len(items) < limit:
@@ -178,17 +177,21 @@ class Recommender:
         scope: str,
         filters: Filters,
     ) -> list[Item]:
-        banned = np.flatnonzero(~allowed | (counts <= 0))
-        if exclude:
-            banned = np.union1d(banned, np.fromiter(exclude, dtype=np.int64))
         out = []
-        for i, score in top_k(counts, limit, banned):
+        for i, score in top_k(counts, limit, _banned(allowed & (counts > 0), list(exclude))):
             info = served.products.info(i)
             why = popular_reason(scope, round(score), filters.category)
             out.append(
                 Item(info.product_id, info.name, info.category, info.price, info.in_stock, score, "popular", (why,))
             )
         return out
+
+
+def _banned(allowed: NDArray[np.bool_], history: Sequence[int] | NDArray[np.int32]) -> NDArray[np.int64]:
+    """Item indices to exclude: what the filters rule out and what the customer already has."""
+    banned = ~allowed
+    banned[np.asarray(history, dtype=np.int64)] = True
+    return np.flatnonzero(banned)
 
 
 __all__ = ["SOCIAL_WEIGHT", "Recommendations", "Recommender", "no_consent_reason"]
