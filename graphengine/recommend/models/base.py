@@ -86,11 +86,16 @@ def sparse_from_arrays(arrays: Mapping[str, NDArray[Any]], prefix: str) -> sp.cs
     )
 
 
+BLOCK_CELLS = 20_000_000
+"""At most this many item × item cells are computed at once (a block of rows × all columns)."""
+
+
 def blockwise_top_k(
-    n_rows: int, block_rows: Callable[[slice], sp.csr_matrix], keep: int, *, block: int = 2048
+    n_rows: int, block_rows: Callable[[slice], sp.csr_matrix], keep: int, *, block: int | None = None
 ) -> sp.csr_matrix:
-    """An ``n_rows``-row sparse matrix computed a block of rows at a time, each row pruned to its ``keep``
-    largest entries (never the diagonal) — bounded memory for item × item products."""
+    """An ``n_rows``-row (square) sparse matrix computed a block of rows at a time, each row pruned to its
+    ``keep`` largest entries (never the diagonal) — memory bounded by :data:`BLOCK_CELLS` per block."""
+    block = block or max(16, min(2048, BLOCK_CELLS // max(n_rows, 1)))
     parts = []
     for start in range(0, n_rows, block):
         rows = slice(start, min(start + block, n_rows))
