@@ -56,6 +56,12 @@ class Model(ABC):
     def from_arrays(cls, params: Mapping[str, Any], arrays: Mapping[str, NDArray[Any]]) -> Self:
         """Rebuild a fitted model from ``params`` and :meth:`arrays`."""
 
+    def defaults(self, **values: Any) -> dict[str, Any]:
+        """Fill the parameters not given with ``values`` (so the saved parameters are complete); returns them."""
+        for name, value in values.items():
+            self.params.setdefault(name, value)
+        return self.params
+
     def _rows(self, rows: sp.spmatrix | sp.sparray) -> sp.csr_matrix:
         if rows.shape[1] != self.n_items:
             raise AnalysisError(f"rows have {rows.shape[1]} items, the model {self.n_items}")
