@@ -6,7 +6,9 @@ serving does for one customer.
 
 :func:`select` carves a validation split out of the matrix it is given (a random share of its cells), fits
 every candidate of every grid on the rest, and keeps, per model kind, the parameters with the best validation
-NDCG@k; the kind with the best of those is the **winner** — the model that gets served.
+NDCG@k. Then it tries blends (:class:`~graphengine.recommend.models.blend.Blend`) of the two or three best
+kinds with a few weights. The candidate with the best validation NDCG@k — a single kind or a blend — is the
+**winner**: the model that gets served.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from numpy.typing import NDArray
 from graphengine.errors import AnalysisError
 from graphengine.recommend.interactions import InteractionWeights
 from graphengine.recommend.metrics import ranking_metrics
-from graphengine.recommend.models import build
+from graphengine.recommend.models import Blend, build
 from graphengine.recommend.models.base import Model
 from graphengine.recommend.ranking import top_k
 
@@ -38,9 +40,12 @@ GRIDS: dict[str, list[dict[str, Any]]] = {
         {"factors": f, "regularization": r, "alpha": a, "iterations": 15}
         for f in (64, 128)
         for r, a in ((10.0, 1.0), (3.0, 2.0))
+        if (f, r) != (128, 3.0)
     ],
     "bpr": [{"factors": 64, "learning_rate": lr, "iterations": 100} for lr in (0.01, 0.05)],
 }
+BLEND_WEIGHTS = ([1.0, 0.25], [1.0, 0.5], [1.0, 1.0], [1.0, 0.5, 0.25], [1.0, 1.0, 0.5])
+"""Weights tried for blends of the best kinds, best kind first (a third weight needs a third kind)."""
 
 
 def holdout_cells(matrix: sp.csr_matrix, fraction: float, seed: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -103,6 +108,7 @@ class KindResult:
     ndcg: float = float("-inf")
     grid: list[dict[str, Any]] = field(default_factory=list)
     refused: str | None = None
+    model: Model | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -137,8 +143,10 @@ def select(
     fraction: float = 0.2,
     grids: Mapping[str, list[dict[str, Any]]] = GRIDS,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    blends: bool = True,
 ) -> Selection:
-    """Tune each kind on a validation split carved from ``matrix`` (a ``fraction`` of its cells, ``seed``)."""
+    """Tune each kind on a validation split carved from ``matrix`` (a ``fraction`` of its cells, ``seed``),
+    then blends of the best kinds (unless ``blends`` is false)."""
     fit_part, held = holdout_cells(matrix, fraction, seed)
     relevant = relevant_part(held, weights)
     results: dict[str, KindResult] = {}
@@ -156,13 +164,40 @@ def select(
             ndcg = measure(model, fit_part, relevant, k)["ndcg"]
             result.grid.append({"params": dict(model.params), "ndcg": ndcg})
             if ndcg > result.ndcg:
-                result.params, result.ndcg = dict(model.params), ndcg
+                result.params, result.ndcg, result.model = dict(model.params), ndcg, model
         results[kind] = result
+    if blends:
+        blended = _try_blends(results, fit_part, relevant, k)
+        if blended is not None:
+            results["blend"] = blended
     counts = {"fitCells": int(fit_part.nnz), "heldCells": int(held.nnz), "relevantCells": int(relevant.nnz)}
     return Selection(results, k, counts)
 
 
+def _try_blends(
+    results: Mapping[str, KindResult], matrix: sp.csr_matrix, relevant: sp.csr_matrix, k: int
+) -> KindResult | None:
+    """Blends of the best (non-popularity) kinds on the validation split, or None with fewer than two kinds."""
+    ranked = sorted(
+        (r for r in results.values() if r.model is not None and r.kind != "popularity"), key=lambda r: -r.ndcg
+    )
+    if len(ranked) < 2:
+        return None
+    result = KindResult("blend")
+    for weights in BLEND_WEIGHTS:
+        if len(weights) > len(ranked):
+            continue
+        parts = [r.model for r in ranked[: len(weights)] if r.model is not None]
+        blend = Blend.of(parts, list(weights))
+        ndcg = measure(blend, matrix, relevant, k)["ndcg"]
+        result.grid.append({"params": dict(blend.params), "ndcg": ndcg})
+        if ndcg > result.ndcg:
+            result.params, result.ndcg = dict(blend.params), ndcg
+    return result
+
+
 __all__ = [
+    "BLEND_WEIGHTS",
     "DEFAULT_KINDS",
     "GRIDS",
     "KindResult",

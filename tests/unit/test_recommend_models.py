@@ -10,10 +10,16 @@ import scipy.sparse as sp
 
 from graphengine.errors import AnalysisError
 from graphengine.recommend.interactions import SEEN
-from graphengine.recommend.models import ALS, BPR, EASE, MODELS, ItemKNN, Popularity, RP3Beta, build
+from graphengine.recommend.models import ALS, BPR, EASE, MODELS, Blend, ItemKNN, Popularity, RP3Beta, build
 
 # u0 has i0, i1; u1 has i0, i2; u2 has i1, i2, i3.
 X = sp.csr_matrix(np.array([[1, 1, 0, 0], [1, 0, 1, 0], [0, 1, 1, 1]], dtype=np.float32))
+
+
+BLEND = {
+    "components": [{"kind": "ease", "params": {"lam": 3.0}}, {"kind": "als", "params": {"factors": 4, "threads": 1}}],
+    "weights": [1.0, 0.5],
+}
 
 
 def _row(*items: int, n: int = 4, value: float = 1.0) -> sp.csr_matrix:
@@ -94,11 +100,11 @@ def test_als_scores_a_customer_unknown_at_training_time() -> None:
     assert not np.any(model.scores(_row()))  # no interactions, no personal scores
 
 
-@pytest.mark.parametrize("kind", ["itemknn", "rp3beta", "ease", "als"])
+@pytest.mark.parametrize("kind", ["itemknn", "rp3beta", "ease", "als", "blend"])
 def test_contributions_add_up_to_the_score(kind: str) -> None:
     rng = np.random.default_rng(11)
     matrix = sp.csr_matrix((rng.random((60, 12)) < 0.3).astype(np.float32))
-    params = {"als": {"factors": 6, "iterations": 4, "threads": 1}, "ease": {"lam": 5.0}}.get(kind, {})
+    params = {"als": {"factors": 6, "iterations": 4, "threads": 1}, "ease": {"lam": 5.0}, "blend": BLEND}.get(kind, {})
     model = build(kind, params).fit(matrix)
     row = matrix[0]
     scores = model.scores(row)[0]
@@ -131,10 +137,26 @@ def test_scores_of_a_block_equal_scores_row_by_row() -> None:
 def test_every_model_round_trips_through_its_arrays(kind: str) -> None:
     rng = np.random.default_rng(7)
     matrix = sp.csr_matrix((rng.random((40, 15)) < 0.3).astype(np.float32))
-    small = {"als": {"factors": 4, "iterations": 3, "threads": 1}, "bpr": {"factors": 4, "iterations": 5}}
+    small = {
+        "als": {"factors": 4, "iterations": 3, "threads": 1},
+        "bpr": {"factors": 4, "iterations": 5},
+        "blend": BLEND,
+    }
     model = build(kind, small.get(kind, {})).fit(matrix)
     again = type(model).from_arrays(model.params, model.arrays())
     assert again.scores(matrix).tolist() == model.scores(matrix).tolist()
+
+
+def test_a_blend_scales_each_component_by_the_customer_s_largest_score() -> None:
+    ease, knn = EASE(lam=1.0).fit(X), ItemKNN(shrink=0.0).fit(X)
+    blend = Blend.of([ease, knn], [1.0, 0.5])
+    e, n = ease.scores(X), knn.scores(X)
+    expected = e / np.abs(e).max(axis=1, keepdims=True) + 0.5 * n / np.abs(n).max(axis=1, keepdims=True)
+    np.testing.assert_allclose(blend.scores(X), expected, rtol=1e-5)
+    refitted = build("blend", blend.params).fit(X)
+    assert refitted.scores(X).tolist() == blend.scores(X).tolist()
+    with pytest.raises(AnalysisError):
+        Blend.of([ease], [-1.0])
 
 
 def test_wrong_width_and_unfitted_models_are_errors() -> None:

@@ -12,24 +12,16 @@ from graphengine.recommend.models.factors import FactorModel, blas_single_thread
 
 
 class ALS(FactorModel):
-    """Params: ``factors`` (64), ``regularization`` (λ, 0.1), ``alpha`` (confidence scale, 2.0), ``iterations``
-    (15), ``seed`` (123), ``threads`` (0 = all cores)."""
+    """Params: ``factors`` (64), ``regularization`` (λ, 10), ``alpha`` (confidence scale, 1.0), ``iterations``
+    (15), ``seed`` (123), ``threads`` (0 = all cores; each customer's solve does not depend on the others, so the
+    result does not depend on the thread count)."""
 
     kind = "als"
 
     def fit(self, matrix: sp.csr_matrix) -> Self:
         from implicit.cpu.als import AlternatingLeastSquares
 
-        p = self.params
-        for name, default in (
-            ("factors", 64),
-            ("regularization", 0.1),
-            ("alpha", 2.0),
-            ("iterations", 15),
-            ("seed", 123),
-            ("threads", 0),
-        ):
-            p.setdefault(name, default)
+        p = self.defaults(factors=64, regularization=10.0, alpha=1.0, iterations=15, seed=123, threads=0)
         with blas_single_thread():
             model = AlternatingLeastSquares(
                 factors=int(p["factors"]),

@@ -56,6 +56,12 @@ class Model(ABC):
     def from_arrays(cls, params: Mapping[str, Any], arrays: Mapping[str, NDArray[Any]]) -> Self:
         """Rebuild a fitted model from ``params`` and :meth:`arrays`."""
 
+    def defaults(self, **values: Any) -> dict[str, Any]:
+        """Fill the parameters not given with ``values`` (so the saved parameters are complete); returns them."""
+        for name, value in values.items():
+            self.params.setdefault(name, value)
+        return self.params
+
     def _rows(self, rows: sp.spmatrix | sp.sparray) -> sp.csr_matrix:
         if rows.shape[1] != self.n_items:
             raise AnalysisError(f"rows have {rows.shape[1]} items, the model {self.n_items}")
@@ -86,11 +92,16 @@ def sparse_from_arrays(arrays: Mapping[str, NDArray[Any]], prefix: str) -> sp.cs
     )
 
 
+BLOCK_CELLS = 20_000_000
+"""At most this many item × item cells are computed at once (a block of rows × all columns)."""
+
+
 def blockwise_top_k(
-    n_rows: int, block_rows: Callable[[slice], sp.csr_matrix], keep: int, *, block: int = 2048
+    n_rows: int, block_rows: Callable[[slice], sp.csr_matrix], keep: int, *, block: int | None = None
 ) -> sp.csr_matrix:
-    """An ``n_rows``-row sparse matrix computed a block of rows at a time, each row pruned to its ``keep``
-    largest entries (never the diagonal) — bounded memory for item × item products."""
+    """An ``n_rows``-row (square) sparse matrix computed a block of rows at a time, each row pruned to its
+    ``keep`` largest entries (never the diagonal) — memory bounded by :data:`BLOCK_CELLS` per block."""
+    block = block or max(16, min(2048, BLOCK_CELLS // max(n_rows, 1)))
     parts = []
     for start in range(0, n_rows, block):
         rows = slice(start, min(start + block, n_rows))

@@ -28,17 +28,15 @@ class BPR(FactorModel):
     def fit(self, matrix: sp.csr_matrix) -> Self:
         from implicit.cpu.bpr import BayesianPersonalizedRanking
 
-        p = self.params
-        for name, default in (
-            ("factors", 64),
-            ("learning_rate", 0.05),
-            ("regularization", 0.01),
-            ("iterations", 100),
-            ("seed", 123),
-            ("fold_in_alpha", 2.0),
-            ("fold_in_regularization", 1.0),
-        ):
-            p.setdefault(name, default)
+        p = self.defaults(
+            factors=64,
+            learning_rate=0.05,
+            regularization=0.01,
+            iterations=100,
+            seed=123,
+            fold_in_alpha=2.0,
+            fold_in_regularization=1.0,
+        )
         binary = positive_part(matrix)
         binary.data[:] = 1.0
         with blas_single_thread():
