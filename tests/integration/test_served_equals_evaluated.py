@@ -88,7 +88,9 @@ def test_top_10_served_through_the_api_equals_the_evaluations_top_10(
     expected = recommend_lists(evaluation_model, evaluated.matrix, users, 10)
     assert (recommend_lists(served_model, evaluated.matrix, users, 10) == expected).all()
 
-    same = 0
+    rated = {u: set(train.items[(train.users == u)].tolist()) for u in range(train.n_users)}
+    low = {u: set(train.items[(train.users == u) & (train.ratings < 4)].tolist()) for u in range(train.n_users)}
+    same = disliked = 0
     with api_client(settings, ApiOptions(models_home=home)) as client:
         for row, user in zip(expected, users, strict=True):
             customer = str(evaluated.customer_ids[user])
@@ -99,4 +101,9 @@ def test_top_10_served_through_the_api_equals_the_evaluations_top_10(
             served = [item["productId"] for item in body["items"]]
             assert served == [str(evaluated.item_ids[i]) for i in row if i >= 0], customer
             same += 1
+            # nothing the customer rated is offered back, whatever the rating (1–3 stars included)
+            index = data.user_ids.index(customer)
+            assert not {data.item_ids[i] for i in rated[index]} & set(served), customer
+            disliked += len(low[index])
     assert same == SAMPLE >= 100
+    assert disliked > 1_000  # the sampled customers rated plenty of films 1–3 stars: the exclusion was tested
