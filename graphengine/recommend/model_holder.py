@@ -65,6 +65,12 @@ class ServedModel:
     def row_reader(self, store: Store, customer_id: str) -> sp.csr_matrix:
         return customer_row(store, customer_id, self.weights, self.item_index)
 
+    def has_community(self, community_id: int | None) -> bool:
+        """Whether the community's popularity is read and fresh (so a cold start needs no query)."""
+        with self._lock:
+            found = self._communities.get(community_id) if community_id is not None else None
+        return found is not None and found[0] > time.monotonic()
+
     def community_popularity(self, store: Store, community_id: int) -> NDArray[np.float64]:
         """Buyers per item within one community (read once per :data:`COMMUNITY_TTL_S`)."""
         now = time.monotonic()

@@ -78,10 +78,15 @@ class Recommender:
 
         return self.live.get(customer_id, served.version, read)
 
-    def cached_state(self, customer_id: str) -> CustomerState | None:
-        """The customer's state when it is kept in process (no I/O), else None."""
+    def answers_from_memory(self, customer_id: str) -> bool:
+        """True when this customer's answer needs no I/O: their state is kept in process and, for a cold start
+        in a community, that community's popularity is read already."""
         served = self.holder.current_or_none()
-        return None if served is None else self.live.peek(customer_id, served.version)
+        state = None if served is None else self.live.peek(customer_id, served.version)
+        if served is None or state is None:
+            return False
+        cold = state.personalisable and not state.history and state.community_id is not None
+        return not cold or served.has_community(state.community_id)
 
     def recommend(
         self,

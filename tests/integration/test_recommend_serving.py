@@ -3,7 +3,7 @@
 The graph (customer: products bought)::
 
     u: p1, p2     a: p1, p3     b: p1, p2, p4     c: p3, p5     n: p1, p5 (opted out of profiling)
-    w: nothing (cold start)     z: p2 (consent never recorded)
+    w: nothing (cold start, in c's community)     v: nothing, no account     z: p2 (consent never recorded)
 
 ItemKNN with shrink 0 is plain item cosine over the buyers: p1 {u,a,b,n}, p2 {u,b,z}, p3 {a,c}, p4 {b}, p5 {c,n}.
 For u (p1, p2): p4 = 1/√(4·1) + 1/√(3·1) = 1.0774, p3 = 1/√(4·2) = 0.3536, p5 = 1/√(4·2) = 0.3536 (tie → index).
@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
+from graphengine.analytics.segments import run_communities
 from graphengine.api import ApiOptions
 from graphengine.config import Settings
 from graphengine.load import LoadOptions, load_file
@@ -43,8 +44,8 @@ PRODUCTS = [
     {"productId": "p5", "name": "Novel", "category": "Books", "price": 12, "inStock": "true"},
 ]
 CONSENT = {"n": "false", "z": ""}
-CUSTOMERS = ["u", "a", "b", "c", "n", "w", "z"]
-FOLLOWS = [("u", "c"), ("u", "m"), ("u", "n"), ("a", "b")]
+CUSTOMERS = ["u", "a", "b", "c", "n", "w", "v", "z"]
+FOLLOWS = [("u", "c"), ("u", "m"), ("u", "n"), ("a", "b"), ("w", "c"), ("c", "w")]
 KNN = {"neighbours": 100, "shrink": 0.0}
 
 
@@ -67,7 +68,7 @@ def load_tiny(store: Store, tmp: Path) -> None:
     owners = set(CUSTOMERS)
     accounts = [
         {"accountId": f"A_{k}", "platform": "x", "handle": k, "customerId": k if k in owners else ""}
-        for k in ("u", "a", "b", "c", "n", "m")
+        for k in ("u", "a", "b", "c", "n", "m", "w")
     ]
     load_rows(store, tmp, "accounts", accounts)
     load_rows(store, tmp, "follows", [{"follower": f"A_{a}", "followee": f"A_{b}"} for a, b in FOLLOWS])
@@ -80,6 +81,7 @@ def home(tmp_path_factory: pytest.TempPathFactory, session_store: Store) -> Path
     tmp = tmp_path_factory.mktemp("serving")
     session_store.clear()
     load_tiny(session_store, tmp)
+    run_communities(session_store)
     train_and_promote(session_store, tmp / "home", "itemknn", KNN)
     return tmp / "home"
 
@@ -148,10 +150,25 @@ def test_no_profiling_consent_gets_the_popularity_list_and_says_so(client: httpx
 
 
 def test_cold_start_customer_gets_popularity(client: httpx.Client) -> None:
-    body = get(client, "w", limit=3)
+    body = get(client, "v", limit=3)
     assert ids(body) == ["p1", "p2", "p3"] and body["personalized"] is False
     assert "no interactions yet" in body["reason"]
-    assert ids(get(client, "w", limit=3, category="Outdoor")) == ["p3", "p4"]
+    assert ids(get(client, "v", limit=3, category="Outdoor")) == ["p3", "p4"]
+
+
+def test_cold_start_in_a_community_gets_what_the_community_buys(client: httpx.Client, session_store: Store) -> None:
+    community = session_store.run_text("MATCH (c:Customer {customerId: 'w'}) RETURN c.communityId AS id")[0]["id"]
+    assert community is not None
+    counts = session_store.run_text(
+        "MATCH (m:Customer {communityId: $id})-[:PURCHASED]->(p:Product) "
+        "RETURN p.productId AS p, count(DISTINCT m) AS n ORDER BY n DESC, p",
+        {"id": community},
+    )
+    assert len(counts) >= 2  # c's purchases at least
+    body = get(client, "w", limit=2, explain=True)
+    assert body["personalized"] is True and "popular in the customer's community" in body["reason"]
+    assert ids(body) == [row["p"] for row in counts[:2]]
+    assert body["items"][0]["reasons"][0]["text"].startswith("popular in your community: bought by")
 
 
 def test_social_reranking_by_what_followed_accounts_bought_or_praised(client: httpx.Client) -> None:

@@ -59,7 +59,7 @@ async def get_recommendations(
         return [customer_tag(customer_id), MODEL, PRODUCTS, *(product_tag(item.productId) for item in out.items)]
 
     # a customer whose state is kept in process needs no Neo4j round trip: score on the event loop
-    inline = recommender.cached_state(customer_id) is not None
+    inline = recommender.answers_from_memory(customer_id)
     return await cached(request, key, compute, tags=tags, inline=inline)
 
 
