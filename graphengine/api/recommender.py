@@ -73,7 +73,7 @@ def after_erasure(app_state: Any) -> int:
     return cache.clear()
 
 
-def get_recommender(request: Request) -> Recommender:
+async def get_recommender(request: Request) -> Recommender:
     recommender: Recommender = request.app.state.recommender
     return recommender
 
