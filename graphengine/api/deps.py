@@ -78,7 +78,7 @@ def require_api_key(request: Request, key: Annotated[str | None, Security(_api_k
     return key
 
 
-def optional_api_key(request: Request) -> str | None:
+async def optional_api_key(request: Request) -> str | None:
     """Reads take an optional key; it is read from the header directly rather than declared as an OpenAPI
     security requirement (OpenAPI would then call it required)."""
     key = request.headers.get(API_KEY_HEADER)
