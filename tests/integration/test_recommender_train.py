@@ -99,7 +99,7 @@ def test_training_records_the_run_and_saves_a_loadable_version(
     generate_demo(tmp_path / "d", DemoSpec(customers=400, seed=5))
     load_demo(store, tmp_path / "d", salt=settings.hash_salt.get_secret_value(), out_dir=tmp_path / "o")
     home = tmp_path / "home"
-    result = train_from_graph(store, home, kinds=["popularity", "itemknn", "ease"], seed=7, promote=True)
+    result = train_from_graph(store, home, kinds=["popularity", "itemknn", "ease"], seed=7, promote=True, similar=3)
     assert artefacts.promoted(home) == result["version"]
     loaded = artefacts.load(home, result["version"])
     assert loaded.model.kind == result["model"] and loaded.meta["runId"] == result["runId"]
@@ -113,10 +113,21 @@ def test_training_records_the_run_and_saves_a_loadable_version(
     )[0]
     assert run["status"] == "finished" and run["kind"] == "recommender" and run["version"] == result["version"]
     assert json.loads(run["counts"])["customers"] == customers
-    assert set(json.loads(run["test"])) == {"popularity", "itemknn", "ease"}
+    assert set(json.loads(run["test"])) == {"popularity", "itemknn", "ease", "blend"}
     assert json.loads(run["metrics"])["test_ndcg"] == result["test"][result["model"]]["ndcg"]
     popular = result["test"]["popularity"]["ndcg"]
     assert result["test"][result["model"]]["ndcg"] >= popular
+    similar_query = (
+        "MATCH (a:Product)-[s:SIMILAR]->(b:Product) RETURN count(s) AS n, collect(DISTINCT s.runId) AS runs, "
+        "max(size([(a)-[:SIMILAR]->() | 1])) AS most, sum(CASE WHEN a = b THEN 1 ELSE 0 END) AS loops"
+    )
+    edges = store.run_text(similar_query)[0]
+    assert edges["n"] == result["counts"]["similarEdges"] > 0
+    assert edges["runs"] == [result["runId"]] and edges["most"] == 3 and edges["loops"] == 0
+    again = train_from_graph(store, home, kinds=["itemknn"], seed=7, similar=2)
+    edges = store.run_text(similar_query)[0]
+    assert edges["n"] == again["counts"]["similarEdges"] and edges["runs"] == [again["runId"]] and edges["most"] == 2
+    assert artefacts.promoted(home) == result["version"]  # not promoted: the first stays served
 
 
 def test_cli_train_list_promote_rollback(
