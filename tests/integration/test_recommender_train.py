@@ -153,3 +153,35 @@ def test_cli_train_list_promote_rollback(
     assert artefacts.load(home, second["version"]).weights.cart == pytest.approx(0.4)
     bad = run_graphengine(settings, "recommender", "train", "--models", "nope")
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
+
+
+def test_movielens_loaded_with_consent_projects_to_the_evaluated_matrix(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    from graphengine.recommend.datasets import load_movielens_100k
+    from tests.integration._cli import run_python
+
+    root = Path(__file__).resolve().parents[2]
+    proc = run_python(
+        settings, str(root / "loaders" / "movielens.py"), "--limit", "2000", "--consent", "--out-dir", str(tmp_path)
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    consent = store.run_text(
+        "MATCH (c:Customer) RETURN count(c) AS n, count(CASE WHEN c.consentProfiling = true THEN 1 END) AS yes"
+    )[0]
+    assert consent["n"] == consent["yes"] > 0
+    weights = InteractionWeights()
+    graph = project_interactions(store, weights)
+    log = load_movielens_100k()
+    evaluated = log.subset(np.arange(2000)).to_interactions(weights)
+    coo = evaluated.matrix.tocoo()
+    expected = {
+        (f"ml-u{evaluated.customer_ids[r]}", f"ml-m{evaluated.item_ids[c]}"): float(v)
+        for r, c, v in zip(coo.row, coo.col, coo.data, strict=True)
+    }
+    got_coo = graph.matrix.tocoo()
+    got = {
+        (str(graph.customer_ids[r]), str(graph.item_ids[c])): float(v)
+        for r, c, v in zip(got_coo.row, got_coo.col, got_coo.data, strict=True)
+    }
+    assert got == expected and len(got) == 2000
