@@ -58,6 +58,9 @@ def train(
     seed: int = 123,
     k: Annotated[int, typer.Option(min=1, max=100, help="Cut-off of the validation and test metrics.")] = 10,
     promote: Annotated[bool, typer.Option("--promote", help="Serve the new version at once.")] = False,
+    similar: Annotated[
+        int, typer.Option(min=0, max=100, help="Write each product's N most similar products as SIMILAR edges.")
+    ] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Project interactions, tune every candidate on validation, save the winner as a new version."""
@@ -74,6 +77,7 @@ def train(
             seed=seed,
             k=k,
             promote=promote,
+            similar=similar,
         )
     if as_json:
         print_json(result)

@@ -128,7 +128,12 @@ class Selection:
 
     def summary(self) -> dict[str, Any]:
         return {
-            kind: {"params": r.params, "ndcg": r.ndcg, "grid": r.grid, **({"refused": r.refused} if r.refused else {})}
+            kind: {
+                "params": r.params,
+                "ndcg": r.ndcg if r.params is not None else None,
+                "grid": r.grid,
+                **({"refused": r.refused} if r.refused else {}),
+            }
             for kind, r in self.kinds.items()
         }
 

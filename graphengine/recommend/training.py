@@ -9,7 +9,9 @@
 4. refit each kind's best parameters on the training part and measure it on the test split (the figures that
    are reported — every candidate side by side with the winner);
 5. refit the winner on **all** interactions, save it as a new artefact version (optionally promoted) and record
-   an ``AnalysisRun`` (kind ``recommender``) with data counts, parameters, validation and test metrics.
+   an ``AnalysisRun`` (kind ``recommender``) with data counts, parameters, validation and test metrics;
+6. optionally (``similar = k``) write each product's ``k`` most similar products as ``SIMILAR {score, runId}``
+   edges for analysts (:mod:`graphengine.recommend.similar`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from graphengine.recommend import artefacts
 from graphengine.recommend.interactions import Interactions, InteractionWeights, project_interactions
 from graphengine.recommend.models import build, item_popularity
 from graphengine.recommend.selection import DEFAULT_KINDS, Selection, holdout_cells, measure, relevant_part, select
+from graphengine.recommend.similar import write_similar
 from graphengine.store import Store
 
 
@@ -59,6 +62,7 @@ def train_from_graph(
     k: int = 10,
     test_fraction: float = 0.2,
     promote: bool = False,
+    similar: int = 0,
 ) -> dict[str, Any]:
     """Train, save and record a recommender from the loaded graph; see the module docstring."""
     weights = weights or InteractionWeights()
@@ -94,6 +98,9 @@ def train_from_graph(
         )
         with run.timed("save"):
             version = artefacts.save(model, meta, home)
+        if similar > 0:
+            with run.timed("similar"):
+                run.counts["similarEdges"] = write_similar(store, model, data.item_ids, similar, run.run_id)
         store.write(
             "analytics.merge_run",
             {

@@ -99,7 +99,7 @@ def test_training_records_the_run_and_saves_a_loadable_version(
     generate_demo(tmp_path / "d", DemoSpec(customers=400, seed=5))
     load_demo(store, tmp_path / "d", salt=settings.hash_salt.get_secret_value(), out_dir=tmp_path / "o")
     home = tmp_path / "home"
-    result = train_from_graph(store, home, kinds=["popularity", "itemknn", "ease"], seed=7, promote=True)
+    result = train_from_graph(store, home, kinds=["popularity", "itemknn", "ease"], seed=7, promote=True, similar=3)
     assert artefacts.promoted(home) == result["version"]
     loaded = artefacts.load(home, result["version"])
     assert loaded.model.kind == result["model"] and loaded.meta["runId"] == result["runId"]
@@ -113,10 +113,21 @@ def test_training_records_the_run_and_saves_a_loadable_version(
     )[0]
     assert run["status"] == "finished" and run["kind"] == "recommender" and run["version"] == result["version"]
     assert json.loads(run["counts"])["customers"] == customers
-    assert set(json.loads(run["test"])) == {"popularity", "itemknn", "ease"}
+    assert set(json.loads(run["test"])) == {"popularity", "itemknn", "ease", "blend"}
     assert json.loads(run["metrics"])["test_ndcg"] == result["test"][result["model"]]["ndcg"]
     popular = result["test"]["popularity"]["ndcg"]
     assert result["test"][result["model"]]["ndcg"] >= popular
+    similar_query = (
+        "MATCH (a:Product)-[s:SIMILAR]->(b:Product) RETURN count(s) AS n, collect(DISTINCT s.runId) AS runs, "
+        "max(size([(a)-[:SIMILAR]->() | 1])) AS most, sum(CASE WHEN a = b THEN 1 ELSE 0 END) AS loops"
+    )
+    edges = store.run_text(similar_query)[0]
+    assert edges["n"] == result["counts"]["similarEdges"] > 0
+    assert edges["runs"] == [result["runId"]] and edges["most"] == 3 and edges["loops"] == 0
+    again = train_from_graph(store, home, kinds=["itemknn"], seed=7, similar=2)
+    edges = store.run_text(similar_query)[0]
+    assert edges["n"] == again["counts"]["similarEdges"] and edges["runs"] == [again["runId"]] and edges["most"] == 2
+    assert artefacts.promoted(home) == result["version"]  # not promoted: the first stays served
 
 
 def test_cli_train_list_promote_rollback(
@@ -142,3 +153,35 @@ def test_cli_train_list_promote_rollback(
     assert artefacts.load(home, second["version"]).weights.cart == pytest.approx(0.4)
     bad = run_graphengine(settings, "recommender", "train", "--models", "nope")
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
+
+
+def test_movielens_loaded_with_consent_projects_to_the_evaluated_matrix(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    from graphengine.recommend.datasets import load_movielens_100k
+    from tests.integration._cli import run_python
+
+    root = Path(__file__).resolve().parents[2]
+    proc = run_python(
+        settings, str(root / "loaders" / "movielens.py"), "--limit", "2000", "--consent", "--out-dir", str(tmp_path)
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    consent = store.run_text(
+        "MATCH (c:Customer) RETURN count(c) AS n, count(CASE WHEN c.consentProfiling = true THEN 1 END) AS yes"
+    )[0]
+    assert consent["n"] == consent["yes"] > 0
+    weights = InteractionWeights()
+    graph = project_interactions(store, weights)
+    log = load_movielens_100k()
+    evaluated = log.subset(np.arange(2000)).to_interactions(weights)
+    coo = evaluated.matrix.tocoo()
+    expected = {
+        (f"ml-u{evaluated.customer_ids[r]}", f"ml-m{evaluated.item_ids[c]}"): float(v)
+        for r, c, v in zip(coo.row, coo.col, coo.data, strict=True)
+    }
+    got_coo = graph.matrix.tocoo()
+    got = {
+        (str(graph.customer_ids[r]), str(graph.item_ids[c])): float(v)
+        for r, c, v in zip(got_coo.row, got_coo.col, got_coo.data, strict=True)
+    }
+    assert got == expected and len(got) == 2000
