@@ -59,6 +59,7 @@ demo: neo4j-start
 	$(GE) analyze identity
 	$(GE) journeys sessionize
 	$(GE) journeys patterns
+	$(GE) recommender train --promote
 	$(GE) report --out report.html
 	$(GE) neo4j status
 	@$(MAKE) --no-print-directory api-start

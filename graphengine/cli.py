@@ -21,6 +21,7 @@ from graphengine.commands.journeys import app as journeys_app
 from graphengine.commands.journeys import browser_check as browser_check_command
 from graphengine.commands.journeys import report as report_command
 from graphengine.commands.orders import LoadCommand
+from graphengine.commands.recommender import app as recommender_app
 from graphengine.commands.serve import recommend as recommend_command
 from graphengine.commands.serve import serve as serve_command
 from graphengine.config import Settings, get_settings
@@ -59,6 +60,7 @@ app.add_typer(analyze_app, name="analyze")
 app.add_typer(journeys_app, name="journeys")
 app.add_typer(analyst_app, name="analyst")
 app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(recommender_app, name="recommender")
 app.command("report")(report_command)
 app.command("serve")(serve_command)
 app.command("recommend")(recommend_command)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
@@ -28,6 +29,7 @@ from graphengine.api.errors import install_error_handlers
 from graphengine.api.fastpath import CacheFirst
 from graphengine.api.gate import AccessGate, AccessPolicy
 from graphengine.api.keys import KeyRing
+from graphengine.api.recommender import open_recommender
 from graphengine.api.routes import analytics, customers, events, health, journeys, recommendations
 from graphengine.config import Settings
 from graphengine.store import Store
@@ -49,6 +51,12 @@ class ApiOptions:
     retry_after_s: int = 5
     request_retry_s: float = 1.0
     connect_timeout_s: float = 3.0
+    # recommender serving: where artefacts live (default GRAPHENGINE_HOME), how often to look for a newly
+    # promoted model and re-read the product table, how long a customer's kept state is trusted
+    models_home: Path | None = None
+    model_check_s: float = 1.0
+    products_refresh_s: float = 60.0
+    customer_state_ttl_s: float = 30.0
 
 
 def api_store_settings(settings: Settings, options: ApiOptions) -> Settings:
@@ -88,9 +96,18 @@ def create_app(settings: Settings, options: ApiOptions | None = None) -> FastAPI
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(api_store_settings(settings, opts))
         app.state.store = store
+        app.state.recommender = open_recommender(
+            store,
+            opts.models_home or settings.home,
+            app.state.cache,
+            check_s=opts.model_check_s,
+            products_s=opts.products_refresh_s,
+            state_ttl_s=opts.customer_state_ttl_s,
+        )
         try:
             yield
         finally:
+            app.state.recommender.holder.stop()
             store.close()
 
     app = FastAPI(

@@ -20,7 +20,7 @@ their answers (:mod:`graphengine.api.redact`) for requests without ``read``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
@@ -99,12 +99,21 @@ class JSONBytes(Response):
     media_type = "application/json"
 
 
-async def cached(request: Request, key: Hashable, compute: Callable[[], BaseModel]) -> Response:
+async def cached(
+    request: Request,
+    key: Hashable,
+    compute: Callable[[], BaseModel],
+    *,
+    tags: Callable[[Any], Iterable[Hashable]] | None = None,
+    inline: bool = False,
+) -> Response:
     """The response for ``key`` from the cache, or ``compute()`` (in a worker thread) serialised and kept.
 
     The value is cached as JSON bytes under ``key`` and under the request's raw URL (for
     :class:`~graphengine.api.fastpath.CacheFirst`), so a hit costs a dict lookup; a write that happens while
-    ``compute`` runs makes :meth:`ResponseCache.put` drop the result (it may predate the write). Answers
+    ``compute`` runs makes :meth:`ResponseCache.put` drop the result (it may predate the write). ``tags(model)``
+    names what the answer was computed from (see :mod:`graphengine.api.cache`); without it any write drops it.
+    ``inline`` runs ``compute`` on the event loop (for pure in-memory work that needs no thread hop). Answers
     to requests without the ``read`` scope are redacted and cached apart from the full ones."""
     cache = get_cache(request)
     reader = can_read(request)
@@ -113,12 +122,13 @@ async def cached(request: Request, key: Hashable, compute: Callable[[], BaseMode
     body = cache.get(key)
     if body is None:
         generation = cache.generation
-        model = await blocking(compute)
+        model = compute() if inline else await blocking(compute)
         body = (model if reader else redact(model)).model_dump_json().encode()
-        cache.put(key, body, generation=generation)
-        cache.put(raw, body, generation=generation)
+        marks = None if tags is None else tuple(tags(model))
+        cache.put(key, body, generation=generation, tags=marks)
+        cache.put(raw, body, generation=generation, tags=marks)
     else:  # the same answer under another spelling of the URL; no await since the get, so no write came between
-        cache.put(raw, body)
+        cache.put(raw, body, tags=cache.tags_of(key))
     return JSONBytes(body)
 
 

@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, settings
 from schemathesis.openapi import from_dict
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from graphengine.api import create_app
+from graphengine.api import ApiOptions, create_app
 from graphengine.config import Settings
 from graphengine.store import Store
 from tests.conftest import make_test_settings
+from tests.integration._recommender import train_and_promote
 from tests.integration.test_api_harness import API_KEY, base_url, load_small_demo, running_api
 
 MAX_EXAMPLES = 60
@@ -28,7 +29,9 @@ KEYLESS_EXAMPLES = 15
 @pytest.fixture(scope="module")
 def api_url(session_store: Store, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     load_small_demo(session_store, settings, tmp_path_factory.mktemp("demo"), customers=120)
-    with running_api(settings.model_copy(update={"api_keys": [API_KEY]})) as server:
+    models = tmp_path_factory.mktemp("models")
+    train_and_promote(session_store, models)
+    with running_api(settings.model_copy(update={"api_keys": [API_KEY]}), ApiOptions(models_home=models)) as server:
         yield base_url(server)
 
 

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from graphengine.api.deps import CacheDep, ReadKeyDep, StoreDep, WriteKeyDep, blocking, cached
+from graphengine.api.deps import ReadKeyDep, StoreDep, WriteKeyDep, blocking, cached
 from graphengine.api.erasure import erase_customer
+from graphengine.api.recommender import after_erasure
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas_customers import CustomerProfileOut, ErasureReceiptOut, profile_out
 from graphengine.errors import NotFound
@@ -48,10 +49,10 @@ async def get_customer(
     responses=error_responses(404),
 )
 async def delete_customer(
-    customer_id: CustomerId, store: StoreDep, cache: CacheDep, _key: WriteKeyDep
+    request: Request, customer_id: CustomerId, store: StoreDep, _key: WriteKeyDep
 ) -> ErasureReceiptOut:
     """GDPR erasure: the customer, their events, identifiers and accounts nobody else shares, emptied identity
     profiles and every cached response go; the receipt counts what was removed and what was kept."""
     receipt = await blocking(erase_customer, store, customer_id)
-    cleared = cache.clear()
+    cleared = after_erasure(request.app.state)  # cached answers and the recommender's kept customer state
     return ErasureReceiptOut.model_validate({**receipt, "cacheEntriesCleared": cleared})
