@@ -33,7 +33,7 @@ from graphengine.errors import AnalysisError
 
 COMMUNITY_ALGORITHMS = ("leiden_consensus", "leiden", "louvain", "label_propagation", "wcc")
 COMMUNITY_SCOPES = ("component", "graph")
-DEFAULT_ALGORITHM = "leiden"
+DEFAULT_ALGORITHM = "leiden_consensus"
 """The default, chosen on planted truth (benchmarks/bench_community_quality.py; RESULTS.md, "Community quality")."""
 _MODULARITY_ALGORITHMS = ("leiden_consensus", "leiden", "louvain")
 
