@@ -20,8 +20,8 @@ on the agreement graph until unanimous, at most three rounds), Louvain and label
 through leidenalg, to see if it should join the product:
 
 * **CPM** (``leidenalg.CPMVertexPartition``) per connected component, with two truth-free choices of its
-  resolution gamma: the component's edge density (``cpm_density``) and one fixed gamma calibrated on
-  *separate* LFR graphs (2,000 nodes, other seeds, both regimes, all mu; ``cpm_fixed``). CPM's gamma is a
+  resolution gamma: the component's edge density (``cpm density``) and one fixed gamma calibrated on
+  *separate* LFR graphs (2,000 nodes, other seeds, both regimes, all mu; ``cpm γ=...``). CPM's gamma is a
   density threshold independent of graph size, so a value calibrated on small graphs carries over.
 
 Randomised methods run with three seeds and report the mean. The selection rule: the default is the method
