@@ -18,6 +18,7 @@ from scipy import optimize, special
 from graphengine.errors import AnalysisError
 
 Array = NDArray[np.float64]
+LOG_BOUND = 15.0
 
 
 def _check(x: Array, t_x: Array, age: Array) -> None:
@@ -39,8 +40,10 @@ def _compress(*columns: Array) -> tuple[list[Array], Array]:
 
 def _fit(negative_ll: Callable[[Array], float], start: Array) -> Array:
     options = {"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10}
-    best = optimize.minimize(negative_ll, np.log(start), method="Nelder-Mead", options=options)
-    polished = optimize.minimize(negative_ll, best.x, method="L-BFGS-B")
+    # Parameters in log space, bounded: degenerate data (no dropout, no heterogeneity) sends some to infinity.
+    bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
+    best = optimize.minimize(negative_ll, np.log(start), method="Nelder-Mead", options=options, bounds=bounds)
+    polished = optimize.minimize(negative_ll, best.x, method="L-BFGS-B", bounds=bounds)
     chosen = polished if polished.success and polished.fun <= best.fun else best
     if not np.all(np.isfinite(chosen.x)):
         raise AnalysisError("the maximum-likelihood fit did not converge")
@@ -97,8 +100,12 @@ class BGNBD:
         z = horizon / (alpha + age + horizon)
         hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
         first = (a + b + x - 1) / (a - 1)
-        second = 1.0 - np.power((alpha + age) / (alpha + age + horizon), r + x) * hyp
-        return np.asarray(np.maximum(first * second / (1.0 + self._dropout_odds(x, t_x, age)), 0.0))
+        with np.errstate(all="ignore"):
+            second = 1.0 - np.power((alpha + age) / (alpha + age + horizon), r + x) * hyp
+            exact = first * second / (1.0 + self._dropout_odds(x, t_x, age))
+        # Where the hypergeometric series does not evaluate (extreme fits), the limit without further dropout.
+        limit = (r + x) / (alpha + age) * horizon * self.p_alive(x, t_x, age)
+        return np.asarray(np.maximum(np.where(np.isfinite(exact), exact, limit), 0.0))
 
     def params(self) -> dict[str, float]:
         return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b}

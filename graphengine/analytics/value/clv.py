@@ -87,7 +87,7 @@ def _level(
         return None
     labels = holdout_counts(lines, train_summary.ids, split, end_day, period_days) / label_periods
     booster = HistGradientBoostingRegressor(loss="poisson", max_iter=200, learning_rate=0.05, random_state=seed)
-    booster.fit(train_features, labels, sample_weight=np.full(len(labels), float(label_periods)))
+    booster.fit(train_features, labels)
     return float(np.sum(booster.predict(features)) * horizon)
 
 
