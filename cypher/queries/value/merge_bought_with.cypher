@@ -1,5 +1,6 @@
-// params: $rows (a, b, orders, support, confidence, lift), $runId
-// returns: written — one BOUGHT_WITH edge per rule a → b between existing products, stamped with $runId
+// params: $rows, $runId
+// returns: written — one BOUGHT_WITH edge per row {a, b, orders, support, confidence, lift} (the rule a → b)
+//   between existing products, stamped with $runId
 UNWIND $rows AS row
 MATCH (a:Product {productId: row.a})
 MATCH (b:Product {productId: row.b})
