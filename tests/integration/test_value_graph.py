@@ -176,3 +176,12 @@ def test_referral_value_is_written_on_referrers(store: Store, settings: Settings
     assert got["c6"]["referralValueDirect"] == pytest.approx(60)
     assert got["c6"]["referralValue"] == pytest.approx(60 + 0.5 * 65) and got["c6"]["referredCustomers"] == 3
     assert got["c2"]["referralRunId"] is None and got["c6"]["referralRunId"] == result["runId"]
+
+
+def test_an_empty_graph_is_a_clear_error_not_a_traceback(store: Store, settings: Settings) -> None:
+    for command in ("rfm", "clv"):
+        proc = run_graphengine(settings, "value", command)
+        assert proc.returncode == 8, proc.stdout + proc.stderr  # AnalysisError
+        assert "no purchase lines" in proc.stderr and "Traceback" not in proc.stderr
+    proc = run_graphengine(settings, "value", "basket", "--json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["counts"]["rules"] == 0

@@ -95,3 +95,13 @@ def test_forecast_refuses_a_bad_horizon_and_sums_to_its_level() -> None:
     assert result.clv == pytest.approx(result.expected_purchases * result.spend)
     with pytest.raises(AnalysisError):
         forecast(lines, 400, 0.0)
+
+
+def test_degenerate_histories_give_finite_answers_and_fall_back_to_the_bgnbd_total() -> None:
+    only_first = Lines(A(["a", "b", "c"]), A(["1", "2", "3"]), A([1, 5, 9]), A([10.0, 20, 30]))
+    result = forecast(only_first, 100, 52.0)  # nobody came back: no repeat rate to forecast
+    assert result.expected_purchases.tolist() == [0.0, 0.0, 0.0] and result.level_source == "bgnbd expected total"
+    one = Lines(A(["a", "a", "a"]), A(["1", "2", "3"]), A([1, 50, 90]), A([10.0, 20, 30]))
+    single = forecast(one, 100, 52.0)
+    assert np.all(np.isfinite(single.expected_purchases)) and single.expected_purchases[0] > 0
+    assert single.clv[0] == pytest.approx(single.expected_purchases[0] * 25.0)  # mean repeat value (20 + 30) / 2

@@ -15,7 +15,8 @@ The forecast of repeat purchases over a horizon has two parts, both fitted on th
 
 ``expectedPurchases`` is that forecast; ``pAlive`` is BG/NBD's P(alive); ``clv`` = forecast × Gamma-Gamma
 expected spend per purchase (undiscounted, in the currency of the amounts). When the observed period is too
-short to hold a label window, the level falls back to BG/NBD's expected total (the run records which).
+short to hold a label window (or nobody bought in it), the level falls back to BG/NBD's expected total
+(the run records which).
 :func:`forecast` is the one function both ``graphengine value clv`` and the CDNOW evaluation call.
 """
 
@@ -86,6 +87,8 @@ def _level(
     except AnalysisError:
         return None
     labels = holdout_counts(lines, train_summary.ids, split, end_day, period_days) / label_periods
+    if labels.sum() <= 0:
+        return None  # no repeat purchase in the label window: nothing to learn a rate from
     booster = HistGradientBoostingRegressor(loss="poisson", max_iter=200, learning_rate=0.05, random_state=seed)
     booster.fit(train_features, labels)
     return float(np.sum(booster.predict(features)) * horizon)
