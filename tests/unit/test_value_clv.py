@@ -76,6 +76,9 @@ def test_cdnow_figures_side_by_side() -> None:
     assert rows["BG/NBD"]["predicted"] == pytest.approx(16507, abs=5)
     assert rows["BG/NBD"]["mae"] == pytest.approx(0.784, abs=5e-4)
     assert rows["BG/NBD"]["correlation"] == pytest.approx(0.637, abs=5e-4)
+    assert rows["Pareto/NBD"]["error"] == pytest.approx(-0.177, abs=5e-4) and rows["Pareto/NBD"][
+        "mae"
+    ] == pytest.approx(0.743, abs=5e-4)
     assert rows["naive"]["error"] == pytest.approx(0.42, abs=0.01) and rows["naive"]["mae"] == pytest.approx(
         0.939, abs=1e-3
     )

@@ -82,10 +82,11 @@ def evaluate_cdnow(
 
     The lifetimes reference figures count distinct weeks (``freq="W"``, Monday-based): with ``period_days=7``
     the holdout holds 18,440 repeat transactions as theirs does (counting distinct days gives 19,684).
-    Rows: BG/NBD (this package's fit), the naive baseline (calibration repeat rate × holdout length), and the
-    served forecast (:func:`graphengine.analytics.value.clv.forecast`, the function ``value clv`` runs).
+    Rows: BG/NBD and Pareto/NBD (this package's fits), the naive baseline (calibration repeat rate × holdout
+    length), and the served forecast (:func:`graphengine.analytics.value.clv.forecast`, which ``value clv`` runs).
     """
     from graphengine.analytics.value.clv import forecast
+    from graphengine.analytics.value.paretonbd import ParetoNBD
 
     data = lines if lines is not None else load_cdnow(cache_dir)
     start = day_number(START)
@@ -95,9 +96,12 @@ def evaluate_cdnow(
     served = forecast(data, calibration_end, horizon, period_days=period_days)
     summary = served.summary
     actual = holdout_counts(data, summary.ids, calibration_end, holdout_end, period_days)
+    pareto = ParetoNBD.fit(summary.frequency, summary.recency, summary.age)
+    pareto_purchases = pareto.expected_purchases(horizon, summary.frequency, summary.recency, summary.age)
     naive = np.divide(summary.frequency, summary.age, out=np.zeros(len(actual)), where=summary.age > 0) * horizon
     rows = {
         "BG/NBD": _scores(served.mean_purchases, actual),
+        "Pareto/NBD": _scores(pareto_purchases, actual),
         "naive": _scores(naive, actual),
         "served": _scores(served.expected_purchases, actual),
     }
@@ -111,6 +115,7 @@ def evaluate_cdnow(
         "results": rows,
         "reference": REFERENCE,
         "bgnbd": served.bgnbd.params(),
+        "paretoNbd": pareto.params(),
         "gammaGamma": served.gamma_gamma.params() if served.gamma_gamma else None,
         "served": {"level": round(served.level, 1), "levelSource": served.level_source, "tau": round(served.tau, 4)},
         "beatsBgnbd": abs(rows["served"]["error"]) < abs(rows["BG/NBD"]["error"])
