@@ -4,9 +4,9 @@ The forecast of repeat purchases over a horizon has two parts, both fitted on th
 
 1. **Level** — how many repeat purchases all customers together will make. A gradient-boosting rate model
    (scikit-learn, Poisson loss) is trained *inside* the observed period: features from everything before the
-   last ``label_periods`` periods (BG/NBD rate and P(alive) fitted on that earlier window, repeat frequency,
-   purchases in the last 4 and 13 periods, mean spend), label = repeat periods per period in the last
-   ``label_periods``. Applied to the same features of the whole observed period, it gives each customer's rate;
+   last ``label_days`` days (BG/NBD rate and P(alive) fitted on that earlier window, repeat frequency,
+   purchases in the last 28 and 91 days, mean spend), label = repeat periods per period in the last
+   ``label_days``. Applied to the same features of the whole observed period, it gives each customer's rate;
    rate × horizon summed is the level. No data after the observed period is used.
 2. **Allocation** — each customer's number. BG/NBD's predictive distribution of the customer's purchase count
    (alive with P(alive), then Poisson with the posterior Gamma rate: a negative binomial) is read at one
@@ -36,7 +36,7 @@ from graphengine.errors import AnalysisError
 from graphengine.store import Store
 
 Array = NDArray[np.float64]
-RECENT_PERIODS = (4, 13)
+RECENT_DAYS = (28, 91)
 CHUNK = 20_000
 
 
@@ -64,18 +64,17 @@ def _features(lines: Lines, end_day: int, horizon: float, period_days: int) -> t
     model = BGNBD.fit(summary.frequency, summary.recency, summary.age)
     rate = model.expected_purchases(horizon, summary.frequency, summary.recency, summary.age) / horizon
     alive = model.p_alive(summary.frequency, summary.recency, summary.age)
-    recent = [
-        holdout_counts(lines, summary.ids, end_day - n * period_days, end_day, period_days) for n in RECENT_PERIODS
-    ]
+    recent = [holdout_counts(lines, summary.ids, end_day - days, end_day, period_days) for days in RECENT_DAYS]
     columns = [np.log(rate + 1e-12), np.log1p(summary.frequency), np.log(alive + 1e-12)]
     columns += [np.log1p(r) for r in recent] + [np.log1p(summary.monetary)]
     return summary, np.column_stack(columns), model
 
 
 def _level(
-    lines: Lines, end_day: int, horizon: float, period_days: int, label_periods: int, features: Array, seed: int
+    lines: Lines, end_day: int, horizon: float, period_days: int, label_days: int, features: Array, seed: int
 ) -> float | None:
     """Σ rate × horizon from the boosting rate model trained on an in-period split; None if no split fits."""
+    label_periods = max(1, label_days // period_days)
     split = end_day - label_periods * period_days
     earlier = lines.before(split)
     if len(np.unique(earlier.customers)) < 2 or np.all(earlier.days == earlier.days.min(initial=0)):
@@ -135,7 +134,7 @@ def forecast(
     horizon: float,
     *,
     period_days: int = 7,
-    label_periods: int = 13,
+    label_days: int = 91,
     seed: int = 0,
 ) -> Forecast:
     """The served forecast for the customers with a line before ``end_day`` over ``horizon`` periods."""
@@ -145,7 +144,7 @@ def forecast(
     x, t_x, age = summary.frequency, summary.recency, summary.age
     mean = model.expected_purchases(horizon, x, t_x, age)
     alive = model.p_alive(x, t_x, age)
-    level = _level(lines, end_day, horizon, period_days, label_periods, features, seed)
+    level = _level(lines, end_day, horizon, period_days, label_days, features, seed)
     source = "gradient-boosting rate model" if level is not None else "bgnbd expected total"
     level = float(mean.sum()) if level is None else level
     purchases, tau = _quantile_forecast(model, summary, horizon, alive, level)
@@ -169,13 +168,13 @@ def run_clv(
     horizon_days: int = 365,
     period_days: int = 7,
     as_of_day: int | None = None,
-    label_periods: int = 13,
+    label_days: int = 91,
 ) -> dict[str, Any]:
     """Forecast from every OrderLine of the graph and write ``expectedPurchases``, ``pAlive``, ``clv`` and
     ``clvRunId`` on Customer. The observed period ends after ``as_of_day`` (default: the last line's day)."""
     if horizon_days <= 0:
         raise AnalysisError(f"--horizon-days must be positive, not {horizon_days}")
-    params = {"horizonDays": horizon_days, "periodDays": period_days, "labelPeriods": label_periods}
+    params = {"horizonDays": horizon_days, "periodDays": period_days, "labelDays": label_days}
     with analysis_run(store, "clv", "bgnbd-quantile+gbm-level", "python", "purchases", params) as run:
         with run.timed("read"):
             lines = read_lines(store)
@@ -184,7 +183,7 @@ def run_clv(
         end_day = (int(lines.days.max()) if as_of_day is None else as_of_day) + 1
         with run.timed("fit"):
             result = forecast(
-                lines, end_day, horizon_days / period_days, period_days=period_days, label_periods=label_periods
+                lines, end_day, horizon_days / period_days, period_days=period_days, label_days=label_days
             )
         with run.timed("write"):
             written = write_node_properties(
