@@ -176,6 +176,11 @@ def test_referral_value_is_written_on_referrers(store: Store, settings: Settings
     assert got["c6"]["referralValueDirect"] == pytest.approx(60)
     assert got["c6"]["referralValue"] == pytest.approx(60 + 0.5 * 65) and got["c6"]["referredCustomers"] == 3
     assert got["c2"]["referralRunId"] is None and got["c6"]["referralRunId"] == result["runId"]
+    proc = run_graphengine(settings, "value", "referral", "--decay", "0", "--json")
+    assert proc.returncode == 0, proc.stderr
+    again = json.loads(proc.stdout)
+    assert again["counts"]["referrers"] == 2 and again["top"][0]["referralValue"] == pytest.approx(65)  # c1, depth 1
+    assert _customers(store, "referralValue")["c6"]["referralValue"] == pytest.approx(60)
 
 
 def test_an_empty_graph_is_a_clear_error_not_a_traceback(store: Store, settings: Settings) -> None:

@@ -22,7 +22,7 @@ short to hold a label window (or nobody bought in it), the level falls back to B
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -56,7 +56,6 @@ class Forecast:
     level: float
     level_source: str
     tau: float
-    info: dict[str, Any] = field(default_factory=dict)
 
 
 def _features(lines: Lines, end_day: int, horizon: float, period_days: int) -> tuple[RepeatSummary, Array, BGNBD]:
