@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import average_precision_score, ndcg_score, roc_auc_score
 
+from graphengine import wheels
 from graphengine.errors import AnalysisError
 from graphengine.recommend import datasets
 from graphengine.recommend.link_evaluation import evaluate_link_prediction
@@ -265,10 +266,10 @@ def test_atomic_file_errors() -> None:
 def test_missing_member_and_bad_wheel(tmp_path: Path) -> None:
     wheel = _write_wheel(tmp_path / "x.whl", {"other": b""})
     with pytest.raises(AnalysisError):
-        datasets.read_member(wheel, datasets.ML100K_MEMBER)
+        wheels.read_member(wheel, datasets.ML100K_MEMBER)
     (tmp_path / "bad.whl").write_bytes(b"not a zip")
     with pytest.raises(AnalysisError):
-        datasets.read_member(tmp_path / "bad.whl", "anything")
+        wheels.read_member(tmp_path / "bad.whl", "anything")
 
 
 def test_failed_download_is_an_analysis_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -276,9 +277,9 @@ def test_failed_download_is_an_analysis_error(tmp_path: Path, monkeypatch: pytes
         returncode = 1
         stderr = "no such version"
 
-    monkeypatch.setattr(datasets.subprocess, "run", lambda *a, **k: Done())
+    monkeypatch.setattr(wheels.subprocess, "run", lambda *a, **k: Done())
     with pytest.raises(AnalysisError) as caught:
-        datasets.fetch_wheel("recbole", "0.0.0", tmp_path)
+        wheels.fetch_wheel("recbole", "0.0.0", tmp_path)
     assert "no such version" in caught.value.details["stderr"]
 
 
@@ -306,9 +307,9 @@ def test_graph_readers_from_a_graphdatascience_like_wheel(tmp_path: Path) -> Non
 
 def test_default_cache_dir_follows_graphengine_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRAPHENGINE_HOME", str(tmp_path))
-    assert datasets.default_cache_dir() == tmp_path / "datasets"
+    assert wheels.default_cache_dir() == tmp_path / "datasets"
     monkeypatch.delenv("GRAPHENGINE_HOME")
-    assert datasets.default_cache_dir().parts[-2:] == (".graphengine", "datasets")
+    assert wheels.default_cache_dir().parts[-2:] == (".graphengine", "datasets")
 
 
 def test_interactions_keep_the_last_rating_of_a_duplicated_pair() -> None:
