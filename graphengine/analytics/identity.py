@@ -107,15 +107,10 @@ def run_identity_resolution(
     rules = rules or IdentityRules()
     with analysis_run(store, "identity", "shared-identifier components", backend, "identity", rules.__dict__) as run:
         with run.timed("project"):
-            graph, kinds = project_identity(store)
-            n_customers = graph.n_nodes - len(kinds)
-            incidence = sp.csr_array(
-                (np.ones(graph.n_edges), (graph.src, graph.dst - n_customers)), shape=(n_customers, len(kinds))
-            )
+            customers, incidence, kinds = identity_incidence(store)
+            n_customers = len(customers)
         with run.timed("compute"):
-            result = resolve(
-                graph.node_ids[:n_customers], incidence, kinds, rules, backend=get_backend(backend, store=store)
-            )
+            result = resolve(customers, incidence, kinds, rules, backend=get_backend(backend, store=store))
         with run.timed("write"):
             store.write("identity.supersede_links", {"runId": run.run_id})
             rows = [
@@ -131,6 +126,23 @@ def run_identity_resolution(
             resolvedCustomers=sum(len(g) for g in result.groups),
         )
     return run.summary()
+
+
+def identity_incidence(store: Store) -> tuple[np.ndarray[Any, Any], sp.csr_array, np.ndarray[Any, Any]]:
+    """Customer keys, the customers × identifiers incidence matrix and each identifier's kind."""
+    graph, kinds = project_identity(store)
+    n_customers = graph.n_nodes - len(kinds)
+    incidence = sp.csr_array(
+        (np.ones(graph.n_edges), (graph.src, graph.dst - n_customers)), shape=(n_customers, len(kinds))
+    )
+    return graph.node_ids[:n_customers], incidence, kinds
+
+
+def deterministic_resolution(store: Store, rules: IdentityRules, backend: str) -> tuple[Resolution, list[str]]:
+    """The deterministic rules' resolution over the graph (nothing written) and every customer key."""
+    customers, incidence, kinds = identity_incidence(store)
+    result = resolve(customers, incidence, kinds, rules, backend=get_backend(backend, store=store))
+    return result, [str(c) for c in customers]
 
 
 def undo_resolution(store: Store, run_id: str) -> dict[str, int]:
@@ -159,7 +171,19 @@ def explain_pair(store: Store, a: str, b: str) -> dict[str, Any]:
         because = "they share enough identifiers, but no resolution run has linked them yet"
     else:
         because = f"not linked: shared {', '.join(row['shared']) or 'no identifiers'} (weak ones need two)"
-    return {"a": a, "b": b, "sameProfile": same, "sharedKinds": row["shared"], "explanation": because, **row}
+    result = {"a": a, "b": b, "sameProfile": same, "sharedKinds": row["shared"], "explanation": because, **row}
+    from graphengine.analytics.linkage.explain import with_match_evidence  # scored links of probabilistic runs
+
+    return with_match_evidence(store, result)
 
 
-__all__ = ["IdentityRules", "Resolution", "explain_pair", "resolve", "run_identity_resolution", "undo_resolution"]
+__all__ = [
+    "IdentityRules",
+    "Resolution",
+    "deterministic_resolution",
+    "explain_pair",
+    "identity_incidence",
+    "resolve",
+    "run_identity_resolution",
+    "undo_resolution",
+]
