@@ -16,7 +16,6 @@ compared at all (blocking), and how the m/u probabilities are trained.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -160,7 +159,7 @@ def _link(tables: Sequence[pa.Table], model: LinkageModel, threshold_weight: flo
         comparisons=[_comparison(f, f.column in model.term_frequencies) for f in model.fields],
         blocking_rules_to_generate_predictions=_rules(model.blocking),
         probability_two_random_records_match=model.prior_match_probability,
-        retain_matching_columns=False,
+        retain_matching_columns=True,  # gamma columns come with the values; neither leaves this function
         retain_intermediate_calculation_columns=True,
     )
     db = DuckDBAPI()
@@ -197,34 +196,24 @@ def _train(linker: Any, model: LinkageModel, n_records: int) -> str:
     return "expectation maximisation, u from random pairs"
 
 
-def _level_weights(parameters: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:
-    """Per comparison, each non-null level's label and match weight log2(m/u)."""
-    out: dict[str, list[tuple[str, float]]] = {}
-    for column, levels in parameters["comparisons"].items():
-        out[column] = [
-            (str(lv["level"]), math.log2(lv["m"] / lv["u"]) if lv["m"] and lv["u"] else 0.0) for lv in levels
-        ]
-    return out
-
-
 def _pair_comparisons(out: pa.Table, parameters: dict[str, Any]) -> list[list[Comparison]]:
-    """Each pair's comparisons: Splink reports the weight per comparison (``mw_<column>``); the level is the one
-    with that weight (a missing value weighs 0)."""
-    levels = _level_weights(parameters)
+    """Each pair's comparisons: the level (from Splink's comparison vector ``gamma_<column>``, whose values
+    count down from the first level to 0, null = -1) and its weight (``mw_<column>``)."""
     names = set(out.column_names)
-    columns = [c for c in levels if f"mw_{c}" in names]
-    weights = {c: [float(v) for v in out.column(f"mw_{c}").to_pylist()] for c in columns}
+    columns = [c for c in parameters["comparisons"] if f"gamma_{c}" in names and f"mw_{c}" in names]
+    labels = {c: [lv["level"] for lv in parameters["comparisons"][c]] for c in columns}
+    gammas = {c: out.column(f"gamma_{c}").to_pylist() for c in columns}
+    weights = {c: out.column(f"mw_{c}").to_pylist() for c in columns}
     return [
-        [Comparison(c, _level_of(levels[c], weights[c][k]), round(weights[c][k], 3)) for c in columns]
+        [Comparison(c, _label(labels[c], gammas[c][k]), round(float(weights[c][k]), 3)) for c in columns]
         for k in range(out.num_rows)
     ]
 
 
-def _level_of(levels: list[tuple[str, float]], weight: float) -> str:
-    label, level_weight = min(levels, key=lambda lv: abs(lv[1] - weight))
-    if abs(level_weight - weight) > 1e-6 and weight == 0.0:
+def _label(labels: list[str], gamma: int | None) -> str:
+    if gamma is None or gamma < 0 or gamma >= len(labels):
         return "missing"
-    return label
+    return str(labels[len(labels) - 1 - gamma])
 
 
 def _count_candidates(linker: Any) -> int:
