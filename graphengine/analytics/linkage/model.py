@@ -2,9 +2,10 @@
 compared at all (blocking), and how the m/u probabilities are trained.
 
 * **Comparisons** by field kind: ``name`` (Jaro-Winkler ≥ 0.92 / ≥ 0.80), ``place`` (Jaro-Winkler ≥ 0.88),
-  ``text`` such as street addresses (Levenshtein ≤ 1 / ≤ 3), ``date`` as digits (Levenshtein ≤ 1 / ≤ 2, so a
-  mistyped digit still counts), ``code`` such as a social security number (the same), ``postcode``
-  (Levenshtein ≤ 1) and ``exact`` (hashed identifiers, house numbers, states). Each level's m probability
+  ``text`` such as street addresses (Levenshtein ≤ 1 / ≤ 3), ``date`` as digits (Damerau-Levenshtein ≤ 1 / ≤ 2, so a
+  mistyped or swapped digit still counts), ``code`` such as a social security number (the same), ``postcode``
+  (Levenshtein ≤ 1), ``exact`` (hashed identifiers, house numbers, states) and ``residence`` (address,
+  postcode and city as one comparison, since they agree together within a household). Each level's m probability
   starts from a prior (``_M_PRIORS``); u comes from random pairs.
 * **Blocking**: a pair is compared only when one rule holds (same postcode, or the same first three letters of
   the surname, or the same birth year and city …), so the work grows with the blocks, not with n².
@@ -25,7 +26,7 @@ import pyarrow as pa
 
 from graphengine.errors import AnalysisError
 
-FieldKind = Literal["name", "place", "text", "date", "code", "postcode", "exact"]
+FieldKind = Literal["name", "place", "text", "date", "code", "postcode", "exact", "residence"]
 
 # m-probability priors per comparison level (exact, near, far …, else), used until EM trains them
 _M_PRIORS: dict[str, list[float]] = {
@@ -36,6 +37,7 @@ _M_PRIORS: dict[str, list[float]] = {
     "code": [0.88, 0.07, 0.03, 0.02],
     "postcode": [0.90, 0.06, 0.04],
     "exact": [0.90, 0.10],
+    "residence": [0.75, 0.08, 0.10, 0.03, 0.02, 0.02],
 }
 
 
@@ -45,6 +47,7 @@ class LinkField:
 
     column: str
     kind: FieldKind
+    with_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,12 +105,36 @@ def _comparison(f: LinkField, tf: bool) -> Any:
     elif f.kind == "text":
         comp = cl.LevenshteinAtThresholds(f.column, [1, 3])
     elif f.kind in ("date", "code"):
-        comp = cl.LevenshteinAtThresholds(f.column, [1, 2])
+        comp = cl.DamerauLevenshteinAtThresholds(f.column, [1, 2])
     elif f.kind == "postcode":
         comp = cl.LevenshteinAtThresholds(f.column, [1])
+    elif f.kind == "residence":
+        comp = _residence(f.column, *f.with_columns)
     else:
         comp = cl.ExactMatch(f.column)
     return comp.configure(m_probabilities=_M_PRIORS[f.kind], term_frequency_adjustments=tf)
+
+
+def _residence(address: str, postcode: str, city: str) -> Any:
+    """Where someone lives as one comparison: an address, its postcode and city agree together in a household,
+    so counting them as three independent agreements would merge a family into one person."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    levels: list[Any] = [
+        cll.And(cll.NullLevel(address), cll.NullLevel(postcode), cll.NullLevel(city)).configure(is_null_level=True),
+        cll.And(cll.ExactMatchLevel(address), cll.ExactMatchLevel(postcode)).configure(
+            label_for_charts="same address and postcode"
+        ),
+        cll.ExactMatchLevel(address).configure(label_for_charts="same address"),
+        cll.And(
+            cll.LevenshteinLevel(address, 3), cll.Or(cll.ExactMatchLevel(postcode), cll.ExactMatchLevel(city))
+        ).configure(label_for_charts="similar address, same postcode or city"),
+        cll.ExactMatchLevel(postcode).configure(label_for_charts="same postcode"),
+        cll.ExactMatchLevel(city).configure(label_for_charts="same city"),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(levels, output_column_name="residence", comparison_description="residence")
 
 
 def _rules(rules: Sequence[tuple[str, ...]]) -> list[Any]:
@@ -151,7 +178,7 @@ def link_records(
         raise AnalysisError(f"probabilistic linkage failed: {exc}", details={"records": n_records}) from exc
 
 
-def _link(tables: Sequence[pa.Table], model: LinkageModel, threshold_weight: float, n_records: int) -> Links:
+def _linker(tables: Sequence[pa.Table], model: LinkageModel) -> Any:
     from splink import DuckDBAPI, Linker, SettingsCreator
 
     settings = SettingsCreator(
@@ -164,10 +191,24 @@ def _link(tables: Sequence[pa.Table], model: LinkageModel, threshold_weight: flo
     )
     db = DuckDBAPI()
     frames = [db.register(t, dataset_display_name=f"source_{k}") for k, t in enumerate(tables)]
-    linker = Linker(frames if len(frames) > 1 else frames[0], settings, log_level=None)
-    trained_by = _train(linker, model, n_records)
+    return Linker(frames if len(frames) > 1 else frames[0], settings, log_level=None)
+
+
+def _link(tables: Sequence[pa.Table], model: LinkageModel, threshold_weight: float, n_records: int) -> Links:
+    linker = _linker(tables, model)
+    try:
+        trained_by = _train(linker, model, n_records)
+        rejected = _implausible(_parameters(linker)) if trained_by.startswith("expectation") else None
+        if rejected:  # EM found another latent class (a household, a neighbourhood) than "same person"
+            rejected = f"agreement on {rejected} did not raise the odds"
+    except ValueError as exc:  # EM diverged (a probability underflowed)
+        rejected = f"it diverged: {str(exc)[:80]}"
+    if rejected:
+        linker = _linker(tables, model)
+        _train(linker, model, 0)
+        trained_by = f"priors (EM rejected: {rejected}), u from random pairs"
     predictions = linker.inference.predict(threshold_match_weight=threshold_weight)
-    out: pa.Table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
+    out: pa.Table = predictions.as_pyarrow_table()
     parameters = _parameters(linker)
     candidates = _count_candidates(linker)
     comparisons = _pair_comparisons(out, parameters)
@@ -184,16 +225,33 @@ def _link(tables: Sequence[pa.Table], model: LinkageModel, threshold_weight: flo
 
 
 def _train(linker: Any, model: LinkageModel, n_records: int) -> str:
+    """u from random pairs; from ``min_em_records`` up also λ from the strict rules and m by EM."""
     linker.training.estimate_u_using_random_sampling(max_pairs=model.max_u_pairs, seed=model.seed)
-    if n_records < model.min_em_records:
-        return "priors (too few records for EM), u from random pairs"
-    with suppress(Exception):  # no deterministic match at all: the prior λ stands
+    settings = linker._settings_obj
+    with suppress(Exception):
         linker.training.estimate_probability_two_random_records_match(
             _rules(model.deterministic), recall=model.deterministic_recall
         )
+    if not 0.0 < settings._probability_two_random_records_match < 1.0:  # no (or only) rule matches: keep the prior
+        settings._probability_two_random_records_match = model.prior_match_probability
+    if n_records < model.min_em_records:
+        return "priors (too few records for EM), u from random pairs"
     for rule in _rules(model.training):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     return "expectation maximisation, u from random pairs"
+
+
+def _implausible(parameters: dict[str, Any]) -> str | None:
+    """The first comparison where trained matches agree exactly less often than they disagree completely, or
+    where exact agreement does not raise the odds — the sign that EM modelled another latent class than
+    "same person" (a household, a neighbourhood)."""
+    for column, levels in parameters["comparisons"].items():
+        first, last = levels[0], levels[-1]
+        if not all(isinstance(v, float) and v > 0 for v in (first["m"], first["u"], last["m"], last["u"])):
+            continue  # a level never observed keeps its prior
+        if first["m"] <= last["m"] or first["m"] / first["u"] <= 1.0:
+            return str(column)
+    return None
 
 
 def _pair_comparisons(out: pa.Table, parameters: dict[str, Any]) -> list[list[Comparison]]:

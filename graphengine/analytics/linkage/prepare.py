@@ -45,9 +45,7 @@ CUSTOMER_MODEL = LinkageModel(
     fields=(
         LinkField("given_name", "name"),
         LinkField("surname", "name"),
-        LinkField("address", "text"),
-        LinkField("postcode", "postcode"),
-        LinkField("city", "place"),
+        LinkField("address", "residence", ("postcode", "city")),
         LinkField("birth", "date"),
         LinkField("email", "exact"),
         LinkField("phone", "exact"),
