@@ -159,7 +159,7 @@ def identity(
     ] = "deterministic",
     threshold: Annotated[
         float, typer.Option(help="probabilistic: match weight (log2 odds) at or above which a scored pair links.")
-    ] = 6.0,
+    ] = 4.0,
 ) -> None:
     """Resolve customers that share identifiers into Profiles (one strong, or two weak identifiers); with
     --method probabilistic also customers whose names, addresses and birth dates match despite misspellings."""

@@ -208,6 +208,7 @@ class DemoGenerator:
         people = self.people
         for a, b in decoys:
             people.household(int(a[1:]), int(b[1:]))
+            rows[int(b[1:])][3] = rows[int(a[1:])][3]  # one household, one city
         for row in rows:
             i = int(row[0][1:])
             person = people[i]

@@ -37,7 +37,7 @@ _M_PRIORS: dict[str, list[float]] = {
     "code": [0.88, 0.07, 0.03, 0.02],
     "postcode": [0.90, 0.06, 0.04],
     "exact": [0.90, 0.10],
-    "residence": [0.75, 0.08, 0.10, 0.03, 0.02, 0.02],
+    "residence": [0.70, 0.08, 0.10, 0.05, 0.03, 0.02, 0.02],
 }
 
 
@@ -130,6 +130,7 @@ def _residence(address: str, postcode: str, city: str) -> Any:
         cll.And(
             cll.LevenshteinLevel(address, 3), cll.Or(cll.ExactMatchLevel(postcode), cll.ExactMatchLevel(city))
         ).configure(label_for_charts="similar address, same postcode or city"),
+        cll.LevenshteinLevel(address, 2).configure(label_for_charts="similar address"),
         cll.ExactMatchLevel(postcode).configure(label_for_charts="same postcode"),
         cll.ExactMatchLevel(city).configure(label_for_charts="same city"),
         cll.ElseLevel(),

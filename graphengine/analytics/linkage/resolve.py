@@ -12,7 +12,7 @@ first) — what ``analyze explain`` shows. Runs supersede and are undone exactly
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,7 @@ from graphengine.analytics.linkage.prepare import CUSTOMER_MODEL, customer_table
 from graphengine.analytics.runs import analysis_run
 from graphengine.store import Store
 
-DEFAULT_THRESHOLD = 6.0
+DEFAULT_THRESHOLD = 4.0
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def run_probabilistic_resolution(
     supersede the previous run's links."""
     rules = rules or IdentityRules()
     linkage = linkage or LinkageRules()
-    model = LinkageModel(**{**asdict(model), "min_em_records": linkage.min_em_records, "seed": linkage.seed})
+    model = replace(model, min_em_records=linkage.min_em_records, seed=linkage.seed)
     params = {**rules.__dict__, **linkage.__dict__, "method": "probabilistic"}
     with analysis_run(store, "identity", "identifier rules + Fellegi-Sunter", backend, "identity", params) as run:
         with run.timed("project"):
