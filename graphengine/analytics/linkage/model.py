@@ -8,7 +8,8 @@ compared at all (blocking), and how the m/u probabilities are trained.
   postcode and city as one comparison, since they agree together within a household). Each level's m probability
   starts from a prior (``_M_PRIORS``); u comes from random pairs.
 * **Blocking**: a pair is compared only when one rule holds (same postcode, or the same first three letters of
-  the surname, or the same birth year and city …), so the work grows with the blocks, not with n².
+  the surname and the same initial, or the same birth year and city …), so the work grows with the blocks,
+  not with n².
 * **Training**: u by random sampling; λ (the prior that two records match) from strict deterministic rules;
   m by expectation maximisation on two or more blocking rules when the data is large enough to train
   (``min_em_records``), otherwise the priors stand — tiny inputs cannot support EM.

@@ -52,7 +52,7 @@ CUSTOMER_MODEL = LinkageModel(
     ),
     blocking=(
         ("postcode",),
-        ("substr(surname, 1, 3)",),
+        ("substr(surname, 1, 3)", "substr(given_name, 1, 1)"),
         ("substr(birth, 1, 4)", "city"),
         ("email",),
         ("phone",),
