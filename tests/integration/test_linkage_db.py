@@ -59,6 +59,8 @@ def test_probabilistic_resolution_links_misspellings_explains_and_undoes(
     assert counts["profiles"] == 4 and counts["resolvedCustomers"] == 8 and counts["resolvedOnlyByScore"] == 6
     assert counts["deterministicPairs"] == 1 and counts["scoredLinks"] == 3 and counts["comparedRecords"] == 212
     assert summary["params"]["method"] == "probabilistic" and summary["params"]["threshold_weight"] == 4.0
+    stored = store.run_text("MATCH (r:AnalysisRun {runId: $r}) RETURN r.params AS p", {"r": summary["runId"]})
+    assert json.loads(stored[0]["p"])["training"] == "priors (too few records for EM), u from random pairs"
     active = _profiles(store)
     assert len(active) == 8 and {r["run"] for r in active.values()} == {summary["runId"]}
     for a, b in TRUE_LINKS:

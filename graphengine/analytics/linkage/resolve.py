@@ -12,6 +12,7 @@ first) — what ``analyze explain`` shows. Runs supersede and are undone exactly
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -129,6 +130,10 @@ def run_probabilistic_resolution(
             resolvedCustomers=sum(len(g) for g in result.groups),
             resolvedOnlyByScore=sum(len(g) for g in result.groups) - sum(len(g) for g in deterministic.groups),
         )
+    # how the model was trained is known only now; the AnalysisRun keeps it with the other params
+    store.write(
+        "analytics.finish_run", {"runId": run.run_id, "props": {"params": json.dumps(run.params, sort_keys=True)}}
+    )
     return run.summary()
 
 
