@@ -152,6 +152,7 @@ def undo_resolution(store: Store, run_id: str) -> dict[str, int]:
         raise NotFound(f"no identity resolution run {run_id!r}", details={"runId": run_id})
     deleted = int(store.write("identity.delete_run_profiles", {"runId": run_id})[0]["deleted"])
     restored = int(store.write("identity.restore_superseded", {"runId": run_id})[0]["restored"])
+    store.write("identity.delete_run_matches", {"runId": run_id})  # a probabilistic run's pairwise evidence
     store.write("analytics.finish_run", {"runId": run_id, "props": {"status": "undone"}})
     return {"deletedProfiles": deleted, "restoredLinks": restored}
 

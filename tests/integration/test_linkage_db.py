@@ -10,6 +10,7 @@ from typing import Any
 
 from graphengine.analytics.identity import explain_pair, run_identity_resolution, undo_resolution
 from graphengine.analytics.linkage.resolve import LinkageRules, run_probabilistic_resolution
+from graphengine.api.erasure import erase_customer
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
 from graphengine.load import LoadOptions, load_file
@@ -20,7 +21,7 @@ from tests.unit.test_linkage import DECOYS, TRUE_LINKS, _labelled_rows
 
 ACTIVE = (
     "MATCH (c:Customer)-[r:RESOLVED_TO]->(p:Profile) WHERE r.supersededBy IS NULL "
-    "RETURN c.customerId AS c, p.profileId AS p, r.rule AS rule, r.matchWeight AS w, r.matchedWith AS with, "
+    "RETURN c.customerId AS c, p.profileId AS p, r.rule AS rule, r.matchWeight AS w, "
     "r.comparisons AS comparisons, r.runId AS run"
 )
 
@@ -65,7 +66,7 @@ def test_probabilistic_resolution_links_misspellings_explains_and_undoes(
     assert len(active) == 8 and {r["run"] for r in active.values()} == {summary["runId"]}
     for a, b in TRUE_LINKS:
         assert active[a]["p"] == active[b]["p"]
-        assert active[a]["with"] == b and active[b]["with"] == a and active[a]["w"] >= 4.0
+        assert active[a]["w"] == active[b]["w"] >= 4.0
         assert active[a]["rule"].startswith("probabilistic match (weight")
         assert active[a]["comparisons"][0].split(":")[0] in ("residence", "birth", "surname", "given_name")
     assert active["f1"]["p"] == active["f2"]["p"] and active["f1"]["rule"] == "one strong identifier"
@@ -77,14 +78,27 @@ def test_probabilistic_resolution_links_misspellings_explains_and_undoes(
     )[0]
     assert weights["p"] == weights["c"] > 0.98 and weights["w"] > 4.0
 
+    matched = store.run_text(
+        "MATCH (a:Customer)-[m:MATCHED]->(b:Customer) RETURN a.customerId AS a, b.customerId AS b, m.runId AS run, "
+        "m.matchWeight AS w, m.comparisons AS comparisons"
+    )
+    assert {tuple(sorted((m["a"], m["b"]))) for m in matched} == TRUE_LINKS
+    assert all(m["run"] == summary["runId"] and m["w"] == active[m["a"]]["w"] for m in matched)
     why = explain_pair(store, "a1", "a2")
     assert why["sameProfile"] and why["matchWeight"] == active["a1"]["w"]
     assert "scored match" in why["explanation"] and "residence: same address and postcode" in why["explanation"]
     assert not explain_pair(store, "d1", "d2")["sameProfile"]
     assert "matchWeight" not in explain_pair(store, "f1", "f2")
 
+    # erasing a matched customer takes its pairwise evidence along; its partner keeps no trace of its key
+    erase_customer(store, "c2")
+    assert store.run_text("MATCH ()-[m:MATCHED]-({customerId: 'c1'}) RETURN count(m) AS n") == [{"n": 0}]
+    trace = store.run_text("MATCH ()-[r]->() WHERE any(k IN keys(r) WHERE r[k] = 'c2') RETURN r")
+    assert trace == []
+
     undone = undo_resolution(store, summary["runId"])
     assert undone == {"deletedProfiles": 4, "restoredLinks": 2}
+    assert store.run_text("MATCH ()-[m:MATCHED]->() RETURN count(m) AS n") == [{"n": 0}]
     back = _profiles(store)
     assert set(back) == {"f1", "f2"} and {r["run"] for r in back.values()} == {deterministic["runId"]}
     assert store.run_text("MATCH ()-[r:RESOLVED_TO]->() WHERE r.matchWeight IS NOT NULL RETURN count(r) AS n") == [

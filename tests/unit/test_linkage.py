@@ -156,8 +156,8 @@ def test_combine_unions_the_rules_and_the_scores_keeping_each_members_evidence()
     assert result.groups == [["c1", "c2", "c3", "c4", "c5"]]
     assert result.pairs == 4
     assert result.members["c1"]["rule"] == "one strong identifier" and "matchWeight" not in result.members["c1"]
-    assert result.members["c2"]["rule"] == "one strong identifier" and result.members["c2"]["matchedWith"] == "c3"
-    assert result.members["c4"]["matchedWith"] == "c5" and result.members["c4"]["matchWeight"] == 7.5
+    assert result.members["c2"]["rule"] == "one strong identifier" and result.members["c2"]["matchWeight"] == 9.0
+    assert result.members["c4"]["matchWeight"] == 7.5  # its best of two scored links
     assert result.members["c3"]["rule"] == "probabilistic match (weight 9.0)"
     assert result.members["c3"]["comparisons"] == ["surname: Exact match on surname (+8.00)"]
     assert "c6" not in result.members

@@ -8,13 +8,10 @@ from graphengine.store import Store
 
 
 def match_evidence(store: Store, a: str, b: str) -> dict[str, Any] | None:
-    """The evidence of a probabilistic run that linked two customers directly: the active ``RESOLVED_TO`` of
-    either one whose ``matchedWith`` is the other (match weight, probability, comparisons)."""
-    for row in store.query("identity.get_match_evidence", {"a": a, "b": b}):
-        other = b if row["customerId"] == a else a
-        if row["matchedWith"] == other:
-            return dict(row)
-    return None
+    """The scored evidence (match weight, probability, comparisons) with which the active probabilistic run
+    linked two customers directly, if it did."""
+    rows = store.query("identity.get_match_evidence", {"a": a, "b": b})
+    return dict(rows[0]) if rows else None
 
 
 def with_match_evidence(store: Store, explained: dict[str, Any]) -> dict[str, Any]:

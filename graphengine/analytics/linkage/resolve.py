@@ -5,9 +5,10 @@ One run links two customers when the deterministic rules do (a shared strong ide
 email/phone at a match weight ≥ ``threshold_weight``. Groups are the connected components of both kinds of
 link, so a run is a superset of a deterministic run. Each member's ``RESOLVED_TO`` keeps the deterministic
 rule when one applies and, for a scored link, its evidence: ``matchWeight`` (log2 odds), ``matchProbability``,
-``matchedWith`` (the customer it matched best) and ``comparisons`` (each field's level and weight, strongest
-first) — what ``analyze explain`` shows. Runs supersede and are undone exactly like deterministic ones
-(:func:`graphengine.analytics.identity.undo_resolution`).
+``comparisons`` (each field's level and weight, strongest first) of its best scored link; every scored pair is
+also kept as ``(a)-[:MATCHED {runId, matchWeight, matchProbability, comparisons}]->(b)`` — what ``analyze
+explain`` shows, and gone with either customer when one is erased. Runs supersede and are undone exactly like
+deterministic ones (:func:`graphengine.analytics.identity.undo_resolution`, which also deletes the run's MATCHED).
 """
 
 from __future__ import annotations
@@ -75,7 +76,6 @@ def combine(deterministic: Resolution, links: Links, customers: list[str]) -> Re
         evidence = {
             "matchWeight": round(links.weights[k], 3),
             "matchProbability": round(links.probabilities[k], 6),
-            "matchedWith": links.right[k] if links.left[k] == key else links.left[k],
             "comparisons": describe(links.comparisons[k]),
         }
         if key not in members:
@@ -109,8 +109,8 @@ def run_probabilistic_resolution(
         with run.timed("compute"):
             deterministic, customers = deterministic_resolution(store, rules, backend)
             links = link_records([records], model, threshold_weight=linkage.threshold_weight)
-            known = set(customers)
-            result = combine(deterministic, _known(links, known), customers)
+            known_links = _known(links, set(customers))
+            result = combine(deterministic, known_links, customers)
         with run.timed("write"):
             store.write("identity.supersede_links", {"runId": run.run_id})
             rows = [
@@ -118,6 +118,7 @@ def run_probabilistic_resolution(
                 for group in result.groups
             ]
             store.write_batches("identity.write_scored_profiles", rows, batch_size=2_000, runId=run.run_id)
+            store.write_batches("identity.write_matches", _matches(known_links), batch_size=5_000, runId=run.run_id)
         run.params["training"] = links.trained_by
         run.counts.update(
             customers=len(customers),
@@ -151,8 +152,24 @@ def _known(links: Links, known: set[str]) -> Links:
     )
 
 
+def _matches(links: Links) -> list[dict[str, Any]]:
+    """The pairwise evidence, one row per scored pair (stored as MATCHED between the two customers)."""
+    return [
+        {
+            "a": a,
+            "b": b,
+            "matchWeight": round(w, 3),
+            "matchProbability": round(p, 6),
+            "comparisons": describe(c),
+        }
+        for a, b, w, p, c in zip(
+            links.left, links.right, links.weights, links.probabilities, links.comparisons, strict=True
+        )
+    ]
+
+
 def _member(member: dict[str, Any]) -> dict[str, Any]:
-    keys = ("matchWeight", "matchProbability", "matchedWith", "comparisons")
+    keys = ("matchWeight", "matchProbability", "comparisons")
     return {**{k: None for k in keys}, **member}
 
 
