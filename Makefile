@@ -59,6 +59,7 @@ demo: neo4j-start
 	$(GE) analyze identity --method probabilistic
 	$(GE) journeys sessionize
 	$(GE) journeys patterns
+	$(GE) recommender train --promote
 	$(GE) report --out report.html
 	$(GE) neo4j status
 	@$(MAKE) --no-print-directory api-start
@@ -68,10 +69,10 @@ demo: neo4j-start
 	@echo "API docs:      http://127.0.0.1:8000/docs   (log .graphengine/api.log; 'make stop' stops API and Neo4j)"
 	@echo "Try:"
 	@echo "  curl -s localhost:8000/health"
-	@echo "  curl -s 'localhost:8000/customers/C000001/recommendations?limit=5&explain=true'"
+	@echo "  curl -s -H 'X-API-Key: $(DEMO_API_KEY)' 'localhost:8000/customers/C000001/recommendations?limit=5&explain=true'"
 	@echo "  curl -s 'localhost:8000/products/P00001/similar?limit=5'"
-	@echo "  curl -s 'localhost:8000/influencers?limit=5'"
-	@echo "  curl -s localhost:8000/customers/C000001"
+	@echo "  curl -s -H 'X-API-Key: $(DEMO_API_KEY)' 'localhost:8000/influencers?limit=5'"
+	@echo "  curl -s -H 'X-API-Key: $(DEMO_API_KEY)' localhost:8000/customers/C000001"
 	@echo "  curl -s -X POST localhost:8000/events -H 'X-API-Key: $(DEMO_API_KEY)' -H 'Content-Type: application/json' \\"
 	@echo "       -d '{\"purchases\":[{\"orderId\":\"web-1\",\"customerId\":\"C000001\",\"productId\":\"P00042\",\"amount\":18.16,\"at\":\"2026-04-01T10:00:00Z\"}]}'"
 	@echo "  curl -s -X DELETE localhost:8000/customers/C000042 -H 'X-API-Key: $(DEMO_API_KEY)'"

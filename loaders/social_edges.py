@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = args.out_dir / "social-edges"
     if args.lastfm:
-        from graphengine.analytics.datasets import load_lastfm_friends
+        from graphengine.recommend.datasets import load_lastfm_friends
 
         graph = load_lastfm_friends()
         pairs = list(zip(graph.sources.tolist(), graph.targets.tolist(), strict=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from graphengine.demo.generator import DEMO_FILES
 from graphengine.errors import PrivacyViolation
@@ -48,4 +49,11 @@ def load_demo(
     return reports, refusal
 
 
-__all__ = ["demo_plan", "load_demo"]
+def train_recommender(store: Store, home: Path) -> dict[str, Any]:
+    """Train the recommender on the loaded demo graph and promote it (the API serves it at once)."""
+    from graphengine.recommend.training import train_from_graph
+
+    return train_from_graph(store, home, promote=True)
+
+
+__all__ = ["demo_plan", "load_demo", "train_recommender"]

@@ -49,7 +49,7 @@ def test_a_second_disjoint_platform_leaves_the_first_platforms_communities_uncha
     second = run_communities(store, algorithm=algorithm, seed=9)
     after = _memberships(store, "shop")
     keys = sorted(before)
-    assert len(keys) == 240 and second["counts"]["components"] >= 2 and first["params"]["scope"] == "component"
+    assert len(keys) == 240 and second["counts"]["components"] >= 2 and first["params"]["partition"] == "component"
     a, b = np.array([before[k] for k in keys]), np.array([after[k] for k in keys])
     assert normalized_mutual_info_score(a, b) == pytest.approx(1.0)
     assert normalized_mutual_info_score([truth[k] for k in keys], b) > 0.9

@@ -185,7 +185,7 @@ def test_lastfm_social_network_top_pagerank_matches_networkx_on_every_backend(
     store: Store, settings: Settings, tmp_path: Path
 ) -> None:
     """The Last.fm friendship network (HetRec 2011, shipped in a PyPI wheel) through the loader script."""
-    from graphengine.analytics.datasets import load_lastfm_friends
+    from graphengine.recommend.datasets import load_lastfm_friends
     from tests.integration.test_loader_scripts import _script
 
     proc = _script(settings, "social_edges.py", "--lastfm", "--source", "lastfm", "--out-dir", str(tmp_path))

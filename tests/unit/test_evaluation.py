@@ -19,10 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import average_precision_score, ndcg_score, roc_auc_score
 
-from graphengine.analytics import datasets
-from graphengine.analytics.evaluation import evaluate, evaluate_link_prediction, scorer_strategy
-from graphengine.analytics.interactions import Interactions, csr_from_pairs
-from graphengine.analytics.metrics import (
+from graphengine.errors import AnalysisError
+from graphengine.recommend import datasets
+from graphengine.recommend.link_evaluation import evaluate_link_prediction
+from graphengine.recommend.log import InteractionLog, csr_from_pairs
+from graphengine.recommend.metrics import (
     auc_score,
     average_precision_at_k,
     catalogue_coverage,
@@ -30,15 +31,13 @@ from graphengine.analytics.metrics import (
     ndcg_at_k,
     ranking_metrics,
 )
-from graphengine.analytics.scoring import ItemToItem
-from graphengine.analytics.splits import (
+from graphengine.recommend.splits import (
     exclude_unknowns,
     random_split,
     sample_non_edges,
     split_edges,
     temporal_split,
 )
-from graphengine.errors import AnalysisError
 
 # --- metrics ------------------------------------------------------------------------------------
 
@@ -142,9 +141,9 @@ def test_every_metric_lies_in_the_unit_interval(seed: int, n_users: int, n_items
 # --- splits -------------------------------------------------------------------------------------
 
 
-def _interactions(n_users: int, n_items: int, n_rows: int, seed: int) -> Interactions:
+def _interactions(n_users: int, n_items: int, n_rows: int, seed: int) -> InteractionLog:
     rng = np.random.default_rng(seed)
-    return Interactions(
+    return InteractionLog(
         users=rng.integers(0, n_users, n_rows),
         items=rng.integers(0, n_items, n_rows),
         ratings=np.arange(n_rows, dtype=np.float64),  # a unique id per row, to check completeness
@@ -191,14 +190,14 @@ def test_split_arguments_are_checked() -> None:
     data = _interactions(3, 3, 10, 0)
     with pytest.raises(AnalysisError):
         random_split(data, 1.0)
-    no_time = Interactions(data.users, data.items, data.ratings, None, 3, 3)
+    no_time = InteractionLog(data.users, data.items, data.ratings, None, 3, 3)
     with pytest.raises(AnalysisError):
         temporal_split(no_time)
 
 
 def test_exclude_unknowns_drops_cold_users_and_items() -> None:
-    train = Interactions(np.array([0, 1]), np.array([0, 1]), np.ones(2), None, 3, 3)
-    test = Interactions(np.array([0, 2, 1]), np.array([1, 0, 2]), np.ones(3), None, 3, 3)
+    train = InteractionLog(np.array([0, 1]), np.array([0, 1]), np.ones(2), None, 3, 3)
+    test = InteractionLog(np.array([0, 2, 1]), np.array([1, 0, 2]), np.ones(3), None, 3, 3)
     kept = exclude_unknowns(train, test)
     assert list(zip(kept.users.tolist(), kept.items.tolist(), strict=True)) == [(0, 1)]
 
@@ -217,37 +216,7 @@ def test_edge_split_and_non_edge_sampling() -> None:
         sample_non_edges(s, t, 34, 34 * 33 // 2, seed=2)
 
 
-# --- harness ------------------------------------------------------------------------------------
-
-
-def test_evaluate_always_reports_the_baselines_and_is_json_serialisable() -> None:
-    data = _interactions(20, 15, 160, seed=9)
-    train, test = random_split(data, 0.25, seed=1)
-    result = evaluate(scorer_strategy(ItemToItem), train.to_csr(), test.to_csr(), k=5, name="cosine")
-    assert set(result["results"]) == {"cosine", "popularity", "random"}
-    assert json.loads(json.dumps(result)) == result
-    assert result["k"] == 5 and result["n_users_evaluated"] > 0
-
-
-def test_an_oracle_strategy_gets_perfect_recall() -> None:
-    test = _relevant([[1], [0, 2], []], 4)
-    train = _relevant([[0], [1], [3]], 4)
-
-    def oracle(train: sp.csr_array, users: Any, k: int) -> Any:
-        rows = [list(test[[u]].indices) + [-1] * k for u in users]
-        return np.array([r[:k] for r in rows])
-
-    result = evaluate({"oracle": oracle}, train, test, k=3)
-    assert result["results"]["oracle"]["recall"] == 1.0
-    assert result["results"]["oracle"]["ndcg"] == pytest.approx(1.0)
-    assert result["n_users_evaluated"] == 2
-
-
-def test_evaluate_checks_its_inputs() -> None:
-    with pytest.raises(AnalysisError):
-        evaluate({}, _relevant([[0]], 2), _relevant([[0]], 3))
-    with pytest.raises(AnalysisError):
-        evaluate({}, _relevant([[0]], 2), _relevant([[]], 2))
+# --- link prediction ---------------------------------------------------------------------------
 
 
 def test_link_prediction_auc_on_karate() -> None:
@@ -343,8 +312,8 @@ def test_default_cache_dir_follows_graphengine_home(tmp_path: Path, monkeypatch:
 
 
 def test_interactions_keep_the_last_rating_of_a_duplicated_pair() -> None:
-    data = Interactions(np.array([0, 0, 1]), np.array([1, 1, 0]), np.array([2.0, 5.0, 3.0]), None, 2, 2)
+    data = InteractionLog(np.array([0, 0, 1]), np.array([1, 1, 0]), np.array([2.0, 5.0, 3.0]), None, 2, 2)
     assert data.to_csr(binary=False).toarray().tolist() == [[0.0, 5.0], [3.0, 0.0]]
     assert data.to_csr().toarray().tolist() == [[0.0, 1.0], [1.0, 0.0]]
     with pytest.raises(AnalysisError):
-        Interactions(np.array([0]), np.array([5]), np.ones(1), None, 1, 2)
+        InteractionLog(np.array([0]), np.array([5]), np.ones(1), None, 1, 2)

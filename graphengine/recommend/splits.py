@@ -1,6 +1,6 @@
 """Hold-out splits for offline evaluation, all reproducible from a seed.
 
-Interaction splits return ``(train, test)`` :class:`Interactions` in the same index space; every row
+Interaction splits return ``(train, test)`` :class:`InteractionLog` in the same index space; every row
 lands in exactly one of them (disjoint and complete). Two scopes:
 
 * ``per_user=False`` (global): the test fraction is taken over all rows at once — a random sample
@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from graphengine.analytics.interactions import Interactions
 from graphengine.errors import AnalysisError
+from graphengine.recommend.log import InteractionLog
 
 IntArray = NDArray[np.int64]
 
@@ -50,8 +50,8 @@ def _per_user_test_mask(users: IntArray, keys: tuple[NDArray[np.generic], ...], 
 
 
 def random_split(
-    data: Interactions, test_fraction: float = 0.2, *, seed: int = 123, per_user: bool = False
-) -> tuple[Interactions, Interactions]:
+    data: InteractionLog, test_fraction: float = 0.2, *, seed: int = 123, per_user: bool = False
+) -> tuple[InteractionLog, InteractionLog]:
     """A random hold-out: ``round(fraction × n)`` rows overall, or floor(fraction × n_u) per user."""
     _check_fraction(test_fraction)
     rng = np.random.default_rng(seed)
@@ -65,8 +65,8 @@ def random_split(
 
 
 def temporal_split(
-    data: Interactions, test_fraction: float = 0.2, *, seed: int = 123, per_user: bool = True
-) -> tuple[Interactions, Interactions]:
+    data: InteractionLog, test_fraction: float = 0.2, *, seed: int = 123, per_user: bool = True
+) -> tuple[InteractionLog, InteractionLog]:
     """A time hold-out: the latest rows of each user (``per_user``) or the latest rows overall go to test.
 
     Ties in time are broken by a seeded random key, so the split is reproducible.
@@ -87,7 +87,7 @@ def temporal_split(
     return data.subset(~test), data.subset(test)
 
 
-def exclude_unknowns(train: Interactions, test: Interactions) -> Interactions:
+def exclude_unknowns(train: InteractionLog, test: InteractionLog) -> InteractionLog:
     """The test rows whose user and item both occur in train."""
     known_users = np.bincount(train.users, minlength=train.n_users) > 0
     known_items = np.bincount(train.items, minlength=train.n_items) > 0

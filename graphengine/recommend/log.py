@@ -1,9 +1,11 @@
-"""User–item interactions as parallel arrays, and their sparse user × item matrix.
+"""Offline data sets as a log of user–item events (parallel arrays), and their interaction matrices.
 
-An :class:`Interactions` holds one row per (user, item) event with dense integer indices
-``0 … n_users-1`` and ``0 … n_items-1``, a rating (1.0 for implicit feedback) and an optional
-timestamp. The raw ids stay in ``user_ids`` / ``item_ids`` so results can be mapped back.
-Splits (:mod:`graphengine.analytics.splits`) keep the index space of the whole data set, so a
+An :class:`InteractionLog` holds one row per (user, item) event with dense integer indices
+``0 … n_users-1`` and ``0 … n_items-1``, a rating (1.0 for implicit feedback, where ``signal`` is
+``"purchase"``) and an optional timestamp. :meth:`InteractionLog.to_interactions` weighs it with the same
+rules as the graph (:func:`graphengine.recommend.interactions.weigh_signals`): ratings are ratings, implicit
+events are purchases. The raw ids stay in ``user_ids`` / ``item_ids`` so results can be mapped back.
+Splits (:mod:`graphengine.recommend.splits`) keep the index space of the whole data set, so a
 train and a test matrix always have the same shape.
 """
 
@@ -17,13 +19,20 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from graphengine.errors import AnalysisError
+from graphengine.recommend.interactions import (
+    PURCHASE,
+    RATING,
+    Interactions,
+    InteractionWeights,
+    weigh_signals,
+)
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class Interactions:
+class InteractionLog:
     """Parallel arrays of interactions over a fixed user and item index space."""
 
     users: IntArray
@@ -34,6 +43,7 @@ class Interactions:
     n_items: int
     user_ids: tuple[str, ...] = ()
     item_ids: tuple[str, ...] = ()
+    signal: str = "rating"
 
     def __post_init__(self) -> None:
         n = len(self.users)
@@ -56,7 +66,9 @@ class Interactions:
         items: Sequence[str],
         ratings: Sequence[float] | None = None,
         timestamps: Sequence[int] | None = None,
-    ) -> Interactions:
+        *,
+        signal: str = "rating",
+    ) -> InteractionLog:
         """Index raw ids (in order of first sorted appearance) and build the arrays."""
         user_ids, user_idx = np.unique(np.asarray(users, dtype=str), return_inverse=True)
         item_ids, item_idx = np.unique(np.asarray(items, dtype=str), return_inverse=True)
@@ -70,11 +82,12 @@ class Interactions:
             n_items=len(item_ids),
             user_ids=tuple(str(u) for u in user_ids),
             item_ids=tuple(str(i) for i in item_ids),
+            signal=signal,
         )
 
-    def subset(self, mask: NDArray[np.bool_] | IntArray) -> Interactions:
+    def subset(self, mask: NDArray[np.bool_] | IntArray) -> InteractionLog:
         """The rows selected by a boolean mask or an index array, in the same index space."""
-        return Interactions(
+        return InteractionLog(
             users=self.users[mask],
             items=self.items[mask],
             ratings=self.ratings[mask],
@@ -83,9 +96,18 @@ class Interactions:
             n_items=self.n_items,
             user_ids=self.user_ids,
             item_ids=self.item_ids,
+            signal=self.signal,
         )
 
-    def positives(self, min_rating: float) -> Interactions:
+    def to_interactions(self, weights: InteractionWeights) -> Interactions:
+        """The weighted customers × items matrix over the whole index space (ids as stored)."""
+        kind = RATING if self.signal == "rating" else PURCHASE
+        matrix = weigh_signals(
+            (self.n_users, self.n_items), self.users, self.items, np.full(len(self), kind), self.ratings, weights
+        )
+        return Interactions(matrix, np.asarray(self.user_ids, dtype=str), np.asarray(self.item_ids, dtype=str))
+
+    def positives(self, min_rating: float) -> InteractionLog:
         """Only the rows rated at least ``min_rating`` (e.g. 4 on a 1–5 scale)."""
         return self.subset(self.ratings >= min_rating)
 

@@ -6,6 +6,9 @@
 * **Last.fm friendships** (HetRec 2011) from the ``graphdatascience==2.2`` wheel (Neo4j's GDS client):
   ``graphdatascience/resources/lastfm/user_friend_df_directed.parquet.gzip``, 1,892 users, 12,717
   undirected friendships — a social network for "people you may know".
+* **Last.fm listening** (HetRec 2011) from the same wheel
+  (``resources/lastfm/user_listen_artist_rels.parquet.gzip``): 92,834 (user, artist, play count) pairs,
+  1,892 users and 17,632 artists — implicit feedback (who listened to whom), the second recommendation data set.
 * **IMDB co-acting** from the same wheel (``resources/imdb/imdb_acted_in.parquet.gzip``): actors joined
   when they appear in the same movie — a collaboration network.
 
@@ -29,13 +32,14 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
 
-from graphengine.analytics.interactions import Interactions
 from graphengine.errors import AnalysisError
+from graphengine.recommend.log import InteractionLog
 
 RECBOLE = ("recbole", "1.2.1")
 GRAPHDATASCIENCE = ("graphdatascience", "2.2")
 ML100K_MEMBER = "recbole/dataset_example/ml-100k/ml-100k.inter"
 LASTFM_FRIENDS_MEMBER = "graphdatascience/resources/lastfm/user_friend_df_directed.parquet.gzip"
+LASTFM_LISTENS_MEMBER = "graphdatascience/resources/lastfm/user_listen_artist_rels.parquet.gzip"
 IMDB_ACTED_IN_MEMBER = "graphdatascience/resources/imdb/imdb_acted_in.parquet.gzip"
 
 
@@ -129,7 +133,7 @@ def read_member(wheel: Path, member: str) -> bytes:
         raise AnalysisError(f"cannot read {wheel}: {exc}") from exc
 
 
-def parse_atomic_inter(text: str) -> Interactions:
+def parse_atomic_inter(text: str) -> InteractionLog:
     """Parse a RecBole atomic ``.inter`` file: tab-separated, header fields ``name:type``.
 
     ``user_id`` and ``item_id`` are required; ``rating`` (default 1.0) and ``timestamp`` are optional.
@@ -149,22 +153,40 @@ def parse_atomic_inter(text: str) -> Interactions:
         raise AnalysisError("an .inter row has the wrong number of fields")
     ratings = [float(row[ri]) for row in rows] if ri is not None else None
     stamps = [int(float(row[ti])) for row in rows] if ti is not None else None
-    return Interactions.from_ids([row[ui] for row in rows], [row[ii] for row in rows], ratings, stamps)
+    return InteractionLog.from_ids([row[ui] for row in rows], [row[ii] for row in rows], ratings, stamps)
 
 
-def load_movielens_100k(cache_dir: Path | None = None, *, wheel: Path | None = None) -> Interactions:
+def load_movielens_100k(cache_dir: Path | None = None, *, wheel: Path | None = None) -> InteractionLog:
     """MovieLens-100k ratings from the recbole 1.2.1 wheel (fetched into ``cache_dir`` if needed)."""
     path = wheel or fetch_wheel(*RECBOLE, cache_dir)
     return parse_atomic_inter(read_member(path, ML100K_MEMBER).decode("utf-8"))
 
 
-def _read_parquet_pairs(wheel: Path, member: str) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def _read_parquet_columns(wheel: Path, member: str, columns: list[str]) -> list[NDArray[np.int64]]:
     import pyarrow.parquet as pq
 
-    table = pq.read_table(io.BytesIO(read_member(wheel, member)), columns=["sourceNodeId", "targetNodeId"])
-    sources = np.asarray(table.column("sourceNodeId").to_numpy(), dtype=np.int64)
-    targets = np.asarray(table.column("targetNodeId").to_numpy(), dtype=np.int64)
+    table = pq.read_table(io.BytesIO(read_member(wheel, member)), columns=columns)
+    return [np.asarray(table.column(name).to_numpy(), dtype=np.int64) for name in columns]
+
+
+def _read_parquet_pairs(wheel: Path, member: str) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    sources, targets = _read_parquet_columns(wheel, member, ["sourceNodeId", "targetNodeId"])
     return sources, targets
+
+
+def load_lastfm_listens(cache_dir: Path | None = None, *, wheel: Path | None = None) -> InteractionLog:
+    """Last.fm (HetRec 2011) user → artist listening from the graphdatascience 2.2 wheel: implicit feedback
+    (``signal = "purchase"``), the play count kept as the rating column, no timestamps."""
+    path = wheel or fetch_wheel(*GRAPHDATASCIENCE, cache_dir)
+    users, artists, plays = _read_parquet_columns(
+        path, LASTFM_LISTENS_MEMBER, ["sourceNodeId", "targetNodeId", "weight"]
+    )
+    return InteractionLog.from_ids(
+        [f"lfm-u{u}" for u in users],
+        [f"lfm-a{a}" for a in artists],
+        plays.astype(np.float64).tolist(),
+        signal="purchase",
+    )
 
 
 def load_lastfm_friends(cache_dir: Path | None = None, *, wheel: Path | None = None) -> EdgeList:
