@@ -56,7 +56,7 @@ demo: neo4j-start
 	$(GE) demo load $(DEMO_DIR)
 	$(GE) analyze communities --graph social --algorithm leiden
 	$(GE) analyze influencers --limit 10
-	$(GE) analyze identity
+	$(GE) analyze identity --method probabilistic
 	$(GE) journeys sessionize
 	$(GE) journeys patterns
 	$(GE) recommender train --promote

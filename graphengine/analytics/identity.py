@@ -118,20 +118,15 @@ def run_identity_resolution(
     params = {**rules.__dict__, "scope": scope.describe()}
     with analysis_run(store, "identity", "shared-identifier components", backend, "identity", params) as run:
         with run.timed("project"):
-            graph, kinds = project_identity(store, scope)
-            n_customers = graph.n_nodes - len(kinds)
-            incidence = sp.csr_array(
-                (np.ones(graph.n_edges), (graph.src, graph.dst - n_customers)), shape=(n_customers, len(kinds))
-            )
+            customers, incidence, kinds = identity_incidence(store, scope)
+            n_customers = len(customers)
         with run.timed("compute"):
-            result = resolve(
-                graph.node_ids[:n_customers], incidence, kinds, rules, backend=get_backend(backend, store=store)
-            )
+            result = resolve(customers, incidence, kinds, rules, backend=get_backend(backend, store=store))
         with run.timed("write"):
             if scope.whole:
                 store.write("identity.supersede_links", {"runId": run.run_id})
             else:
-                in_scope = graph.node_ids[:n_customers].tolist()
+                in_scope = customers.tolist()
                 store.write("identity.supersede_scope_links", {"runId": run.run_id, "customers": in_scope})
             rows = [
                 {"profileId": f"{run.run_id}:{group[0]}", "members": [result.members[c] for c in group]}
@@ -146,6 +141,25 @@ def run_identity_resolution(
             resolvedCustomers=sum(len(g) for g in result.groups),
         )
     return run.summary()
+
+
+def identity_incidence(
+    store: Store, scope: Scope = WHOLE_GRAPH
+) -> tuple[np.ndarray[Any, Any], sp.csr_array, np.ndarray[Any, Any]]:
+    """Customer keys, the customers × identifiers incidence matrix and each identifier's kind (of ``scope``)."""
+    graph, kinds = project_identity(store, scope)
+    n_customers = graph.n_nodes - len(kinds)
+    incidence = sp.csr_array(
+        (np.ones(graph.n_edges), (graph.src, graph.dst - n_customers)), shape=(n_customers, len(kinds))
+    )
+    return graph.node_ids[:n_customers], incidence, kinds
+
+
+def deterministic_resolution(store: Store, rules: IdentityRules, backend: str) -> tuple[Resolution, list[str]]:
+    """The deterministic rules' resolution over the graph (nothing written) and every customer key."""
+    customers, incidence, kinds = identity_incidence(store)
+    result = resolve(customers, incidence, kinds, rules, backend=get_backend(backend, store=store))
+    return result, [str(c) for c in customers]
 
 
 def reresolve_profiles(run: QueryRunner, profile_ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -198,6 +212,7 @@ def undo_resolution(store: Store, run_id: str) -> dict[str, int]:
         raise NotFound(f"no identity resolution run {run_id!r}", details={"runId": run_id})
     deleted = int(store.write("identity.delete_run_profiles", {"runId": run_id})[0]["deleted"])
     restored = int(store.write("identity.restore_superseded", {"runId": run_id})[0]["restored"])
+    store.write("identity.delete_run_matches", {"runId": run_id})  # a probabilistic run's pairwise evidence
     store.write("analytics.finish_run", {"runId": run_id, "props": {"status": "undone"}})
     return {"deletedProfiles": deleted, "restoredLinks": restored}
 
@@ -217,13 +232,18 @@ def explain_pair(store: Store, a: str, b: str) -> dict[str, Any]:
         because = "they share enough identifiers, but no resolution run has linked them yet"
     else:
         because = f"not linked: shared {', '.join(row['shared']) or 'no identifiers'} (weak ones need two)"
-    return {"a": a, "b": b, "sameProfile": same, "sharedKinds": row["shared"], "explanation": because, **row}
+    result = {"a": a, "b": b, "sameProfile": same, "sharedKinds": row["shared"], "explanation": because, **row}
+    from graphengine.analytics.linkage.explain import with_match_evidence  # scored links of probabilistic runs
+
+    return with_match_evidence(store, result)
 
 
 __all__ = [
     "IdentityRules",
     "Resolution",
+    "deterministic_resolution",
     "explain_pair",
+    "identity_incidence",
     "reresolve_profiles",
     "resolve",
     "run_identity_resolution",

@@ -209,13 +209,29 @@ def identity(
     until: Until = None,
     edges: Edges = None,
     as_json: JsonOpt = False,
+    method: Annotated[
+        str, typer.Option(help="deterministic (shared identifiers) or probabilistic (also Fellegi–Sunter scoring).")
+    ] = "deterministic",
+    threshold: Annotated[
+        float, typer.Option(help="probabilistic: match weight (log2 odds) at or above which a scored pair links.")
+    ] = 4.0,
 ) -> None:
-    """Resolve customers that share identifiers into Profiles (one strong, or two weak identifiers)."""
+    """Resolve customers that share identifiers into Profiles (one strong, or two weak identifiers); with
+    --method probabilistic also customers whose names, addresses and birth dates match despite misspellings."""
     from graphengine.analytics.identity import run_identity_resolution
+    from graphengine.analytics.linkage.resolve import LinkageRules, run_probabilistic_resolution
 
+    if method not in ("deterministic", "probabilistic"):
+        raise typer.BadParameter("deterministic or probabilistic", param_hint="--method")
     scope = _scope(platform, since, until, edges)
+    if method == "probabilistic" and not scope.whole:
+        raise typer.BadParameter("probabilistic resolution runs over the whole graph (no scope)", param_hint="--method")
     with Store(settings()) as store:
-        _summary(run_identity_resolution(store, backend=backend, scope=scope), as_json)
+        if method == "probabilistic":
+            summary = run_probabilistic_resolution(store, linkage=LinkageRules(threshold), backend=backend)
+        else:
+            summary = run_identity_resolution(store, backend=backend, scope=scope)
+        _summary(summary, as_json)
 
 
 @app.command("undo")

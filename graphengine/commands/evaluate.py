@@ -7,11 +7,13 @@ from typing import Annotated, Any
 import typer
 
 from graphengine.commands._common import JsonOpt, print_json, print_rows, settings
+from graphengine.commands.evaluate_identity import identity as _identity
 from graphengine.commands.recommender import ModelsOpt, WeightsOpt, parse_models, parse_weights
 from graphengine.recommend.selection import DEFAULT_KINDS
 from graphengine.store import Store
 
 app = typer.Typer(help="Offline evaluation: hold-out splits, ranking metrics, AUC, baselines.", no_args_is_help=True)
+app.command("identity")(_identity)
 
 
 def _with_store(dataset: str, run: Any) -> dict[str, Any]:

@@ -6,7 +6,10 @@ What is planted (and written to ``truth.json`` so tests can check the analytics 
 * a heavy-tailed follower graph, mostly within communities, with a few clear cross-community influencers;
 * duplicate customers (the same person in the web shop and the loyalty system): half share an email
   (one strong identifier), half share a device *and* a cookie (two weak ones); decoys share one device only
-  (a family tablet) and must not be merged;
+  (a family tablet; the two live in one household: same surname, address and postcode) and must not be merged;
+* misspelt duplicates (``misspeltDuplicates``): ``M…`` copies of other customers as another source spells them
+  ("Jon Smith, 12 Main St" for "John Smith, 12 Main Street"), sharing no identifier — only probabilistic
+  identity resolution (``analyze identity --method probabilistic``) can link them;
 * omnichannel journeys in sessions: browsing, searches with no results, carts, purchases, email opens that
   lead to store visits; planted "serious shopper" abandonments (5+ product views, 2+ fruitless searches, leave);
 * consent opt-outs; a sprinkling of dirty rows (missing keys, bad dates, unknown references, test rows,
@@ -23,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from graphengine.demo.people import People
 
 CATEGORIES = ("Kitchen", "Outdoor", "Books", "Garden", "Toys", "Beauty", "Sports", "Music", "Fashion", "Tech")
 CHANNELS = (
@@ -72,6 +77,7 @@ class DemoGenerator:
         self.product_category = self.rng.integers(0, len(CATEGORIES), size=spec.products)
         self.product_price = np.round(self.rng.lognormal(3.2, 0.8, size=spec.products), 2)
         self.truth: dict[str, Any] = {"spec": spec.__dict__}
+        self.people = People(n, spec.seed, n_cities=40)  # a random stream of its own
 
     def cid(self, i: int | np.integer[Any]) -> str:
         return f"C{i:06d}"
@@ -162,6 +168,7 @@ class DemoGenerator:
         for a, b in rng.choice(pool, size=(max(2, n_dup // 2), 2), replace=False):
             identifiers += [[self.cid(int(a)), "device", f"family-{a}"], [self.cid(int(b)), "device", f"family-{a}"]]
             decoys.append([self.cid(int(a)), self.cid(int(b))])
+        misspelt = self._people(rows, originals, decoys)
         rows.append(["", "no key", "SE", "", "", _iso(0), "", "", "", "", "", ""])  # dirty
         rows.append(["C000001", "Customer 1 (duplicate row)", "NL", "", "", "", "", "", "", "", "", ""])  # dup
         rows.append(["TEST-0001", "QA account", "SE", "", "", _iso(0), "qa@test.example", "", "", "", "", ""])  # test
@@ -179,13 +186,48 @@ class DemoGenerator:
             "consentEmail",
             "consentSms",
             "consentProfiling",
+            "address",
+            "postcode",
+            "birthDate",
         ]
-        _write_csv(out / "customers.csv", columns, rows)
+        _write_csv(out / "customers.csv", columns, [r + [""] * (len(columns) - len(r)) for r in rows])
         _write_csv(out / "identifiers.csv", ["customerId", "kind", "value"], identifiers)
         self.truth["duplicates"] = duplicates
         self.truth["decoys"] = decoys
+        self.truth["misspeltDuplicates"] = misspelt
         self.truth["communities"] = {self.cid(i): int(c) for i, c in enumerate(self.community)}
         self.truth["noProfilingConsent"] = [self.cid(i) for i in np.flatnonzero(~consent_profiling)]
+
+    def _people(
+        self, rows: list[list[Any]], originals: np.ndarray[Any, Any], decoys: list[list[str]]
+    ) -> list[list[str]]:
+        """Names, addresses, postcodes and birth dates for the customer rows (decoy pairs become households);
+        then misspelt copies of other customers, with no shared identifier, as ``M…`` rows. Returns the
+        (original, copy) pairs."""
+        n = self.spec.customers
+        people = self.people
+        for a, b in decoys:
+            people.household(int(a[1:]), int(b[1:]))
+            rows[int(b[1:])][3] = rows[int(a[1:])][3]  # one household, one city
+        for row in rows:
+            i = int(row[0][1:])
+            person = people[i]
+            row[1] = person.name
+            if row[0].startswith("C"):
+                row += [person.address, person.postcode, person.birth_date]
+        taken = set(originals.tolist()) | {int(c[1:]) for pair in decoys for c in pair}
+        pool = np.array([i for i in range(n) if i not in taken])
+        chosen = people.rng.choice(pool, size=min(len(pool), max(2, len(originals) // 2)), replace=False)
+        pairs = []
+        for i in sorted(int(i) for i in chosen):
+            copy = people.misspelt(i, f"City{i % 40}")
+            rows.append(
+                [f"M{i:06d}", copy["name"], rows[i][2], copy["city"], "", _iso(0)]
+                + [""] * 6
+                + [copy["address"], copy["postcode"], copy["birthDate"]]
+            )
+            pairs.append([self.cid(i), f"M{i:06d}"])
+        return pairs
 
     def _social(self, out: Path) -> None:
         spec, rng = self.spec, self.rng
@@ -356,7 +398,7 @@ class DemoGenerator:
 
     def _special_category_file(self, out: Path) -> None:
         rows = [
-            [self.cid(i), f"Customer {i}", ("none", "x-faith", "y-faith")[i % 3], f"seg{self.community[i]}"]
+            [self.cid(i), self.people[i].name, ("none", "x-faith", "y-faith")[i % 3], f"seg{self.community[i]}"]
             for i in range(0, self.spec.customers, 97)
         ]
         _write_csv(out / "crm_extract.csv", ["customerId", "name", "religion", "segment"], rows)

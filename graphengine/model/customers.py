@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
@@ -26,6 +27,10 @@ class CustomerIn(InputRecord):
     email: OptStr = None
     phone: OptStr = None
     loyaltyId: OptStr = None
+    # compared by probabilistic identity resolution (graphengine.analytics.linkage); stored as given
+    address: OptStr = None
+    postcode: OptStr = None
+    birthDate: OptStr = None
     consentEmail: Flag = None
     consentSms: Flag = None
     consentPush: Flag = None
@@ -39,6 +44,12 @@ class CustomerIn(InputRecord):
         if value is not None and ("@" not in value or value.startswith("@") or value.endswith("@")):
             raise ValueError("not an email address")
         return value
+
+    @field_validator("birthDate")
+    @classmethod
+    def _birth_date_shape(cls, value: str | None) -> str | None:
+        """An ISO date (``1984-03-07``), kept as that text."""
+        return None if value is None else dt.date.fromisoformat(value).isoformat()
 
     @field_validator("phone")
     @classmethod
