@@ -21,9 +21,11 @@ import yaml
 
 from graphengine.errors import ConfigError, ValidationFailed
 from graphengine.load.decoding import DEFAULT_ENCODING, decoded_lines
+from graphengine.privacy.guard import nested_paths
 
 FORMATS = ("csv", "jsonl", "parquet")
 CSV_FIELD_LIMIT = 1 << 20  # the CSV parser reads fields up to 1 MiB (Python's default is 131,072 characters)
+JSONL_HEADER_LINES = 1000  # a JSONL source's columns: the keys of its first lines (later keys: see the loader)
 MAX_FIELD_CHARS = 65_536  # a row with a longer value is quarantined (no field of any kind accepts more than 1,000)
 Row = dict[str, Any]
 
@@ -68,7 +70,8 @@ def detect_format(path: Path) -> str:
 
 
 def source_columns(path: Path, fmt: str | None = None, encoding: str = DEFAULT_ENCODING) -> list[str]:
-    """The column names of a source (CSV header, Parquet schema, union of the first JSONL objects' keys)."""
+    """The column names of a source (CSV header, Parquet schema, union of the first JSONL objects' keys; keys
+    that appear later are checked by the loader as it reads them)."""
     fmt = fmt or detect_format(path)
     _require_file(path)
     if fmt in ("csv", "parquet"):
@@ -86,7 +89,7 @@ def source_columns(path: Path, fmt: str | None = None, encoding: str = DEFAULT_E
         return names
     seen: dict[str, None] = {}
     for number, text in enumerate(decoded_lines(path, encoding), start=1):
-        if number > 1000:
+        if number > JSONL_HEADER_LINES:
             break
         try:
             obj = json.loads(text)
@@ -95,6 +98,51 @@ def source_columns(path: Path, fmt: str | None = None, encoding: str = DEFAULT_E
         if isinstance(obj, dict):
             seen.update(dict.fromkeys(obj))
     return list(seen)
+
+
+def source_nested(path: Path, fmt: str | None = None, encoding: str = DEFAULT_ENCODING) -> list[tuple[str, ...]]:
+    """Keys inside the columns of a source, as paths from the top-level column: the fields of Parquet structs
+    (also structs in lists and maps), the keys of JSON objects nested in the first JSONL lines (the loader checks
+    the later lines' keys as it reads them)."""
+    fmt = fmt or detect_format(path)
+    _require_file(path)
+    if fmt == "parquet":
+        schema = _parquet_file(path).schema_arrow
+        return [p for f in schema for p in _struct_paths(f.type, (f.name,))]
+    if fmt != "jsonl":
+        return []
+    found: dict[tuple[str, ...], None] = {}
+    for number, text in enumerate(decoded_lines(path, encoding), start=1):
+        if number > JSONL_HEADER_LINES:
+            break
+        if text.count("{") < 2 and "[" not in text:
+            continue
+        try:
+            obj = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                if isinstance(value, dict | list):
+                    found.update(dict.fromkeys(nested_paths(value, (key,))))
+    return list(found)
+
+
+def _struct_paths(kind: Any, prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
+    import pyarrow as pa
+
+    if pa.types.is_struct(kind):
+        out = []
+        for index in range(kind.num_fields):
+            child = kind.field(index)
+            out.append((*prefix, child.name))
+            out.extend(_struct_paths(child.type, (*prefix, child.name)))
+        return out
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        return _struct_paths(kind.value_type, prefix)
+    if pa.types.is_map(kind):
+        return _struct_paths(kind.item_type, prefix)
+    return []
 
 
 def _require_file(path: Path) -> None:
@@ -258,4 +306,5 @@ __all__ = [
     "read_rows",
     "require_columns",
     "source_columns",
+    "source_nested",
 ]

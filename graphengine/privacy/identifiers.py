@@ -67,4 +67,13 @@ def shape_of(values: Iterable[object]) -> str | None:
     return None
 
 
-__all__ = ["HASH_MARK", "identifier_digest", "identifier_key", "has_shape", "normalise_identifier", "phone_digits_ok", "shape_of", "shape_patterns"]
+__all__ = [
+    "HASH_MARK",
+    "has_shape",
+    "identifier_digest",
+    "identifier_key",
+    "normalise_identifier",
+    "phone_digits_ok",
+    "shape_of",
+    "shape_patterns",
+]

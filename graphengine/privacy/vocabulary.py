@@ -171,10 +171,7 @@ def vocabulary() -> Vocabulary:
     special = _data("special_categories.yaml")["categories"]
     allowed = _data("innocent_names.yaml")["phrases"]
     name_terms = [
-        (term, category)
-        for category, spec in special.items()
-        for terms in spec["terms"].values()
-        for term in terms
+        (term, category) for category, spec in special.items() for terms in spec["terms"].values() for term in terms
     ]
     sizes: dict[str, int] = {}
     for spec in special.values():
