@@ -99,19 +99,20 @@ class Matcher:
                 for parts, label in self.phrases.get(form, ()):
                     if self._phrase_at(name, i, parts, hidden):
                         return " ".join(parts), label
-            for found in self._stems(word):
+            for found in self._stems(forms(word)):
                 return found
         joined = "".join(w for i, w in enumerate(name) if i not in hidden)
         if len(name) > 1 and joined in self.squashed:
             return joined, self.squashed[joined]
         return None
 
-    def _stems(self, word: str) -> Iterable[tuple[str, str]]:
+    def _stems(self, variants: tuple[str, ...]) -> Iterable[tuple[str, str]]:
+        word = variants[0]
         for stem, label in self.prefixes:
             if word.startswith(stem):
                 yield stem + "*", label
         for stem, label in self.suffixes:
-            if word.endswith(stem):
+            if any(v.endswith(stem) for v in variants):
                 yield "*" + stem, label
         for stem, label in self.infixes:
             if stem in word:
