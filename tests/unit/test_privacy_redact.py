@@ -10,7 +10,9 @@ from graphengine.load.quarantine import Quarantine, read_quarantine
 from graphengine.privacy import Redactor, identifier_key
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"(?<![\w+])(?:\+|00)\d[\d ().-]{6,18}\d|(?<![\w+])0\d{1,4}[ -]?\d{2,4}[ -]?\d{2,4}[ -]?\d{0,4}")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+|00)\d[\d ().-]{6,18}\d(?!\w)|(?<![\w+])0\d{1,4}[ -]?\d{2,4}[ -]?\d{2,4}[ -]?\d{0,4}(?!\w)"
+)
 
 
 def phones(text: str) -> list[str]:
