@@ -314,7 +314,9 @@ def _guard_source(path: Path, options: LoadOptions) -> None:
     )
 
 
-def prepare_join(orders: Path | None, lines: Path, options: LoadOptions, *, run: str) -> OrderLineJoin:
+def prepare_join(
+    orders: Path | None, lines: Path, options: LoadOptions, *, run: str, salt: str | None = None
+) -> OrderLineJoin:
     """Check both headers (required columns, privacy guard of the orders file), read the orders file into the
     index (its rejected rows go to ``<out_dir>/quarantine/orders-<file>-<run>.jsonl``) and return the join."""
     for path in (lines, orders):
@@ -336,7 +338,7 @@ def prepare_join(orders: Path | None, lines: Path, options: LoadOptions, *, run:
     summary.ignored_columns[orders.name] = _ignored(orders_header, ORDER_KNOWN)
     quarantine_path = options.out_dir / "quarantine" / f"orders-{orders.name}-{run}.jsonl"
     mapped = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, fmt, options.encoding))
-    with Quarantine(quarantine_path, orders) as quarantine:
+    with Quarantine(quarantine_path, orders, salt=salt) as quarantine:
         join.index = OrderIndex(orders, summary, options.rules).read(mapped, quarantine)
     summary.orders_quarantine_file = str(quarantine_path) if quarantine.count else None
     return join
@@ -356,7 +358,7 @@ def load_orders(
     The report and quarantine of the lines are named after the lines file; the orders summary and the merged
     report go to ``<out_dir>/reports/orders-<lines file>-<run>.json``."""
     run = new_run_id()
-    join = prepare_join(orders, lines, options, run=run)
+    join = prepare_join(orders, lines, options, run=run, salt=salt)
     sink = OnlineSink(store)
     try:
         report = Loader(sink, "purchases", options, salt=salt).load(

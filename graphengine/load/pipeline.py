@@ -292,7 +292,7 @@ class Loader:
         report.ignored_columns = ignored_columns(self.kind, header)
         self.sink.begin(self.kind, opts)
         if rows is None:
-            read = read_rows(path, fmt, opts.encoding)
+            read = read_rows(path, fmt, opts.encoding, on_nested=screen.nested)
             if fmt == "jsonl":  # every row's keys, at any depth (a CSV or Parquet header is fixed)
                 read = screen.watch(read)
             rows = ((line, mapping.apply(r)) for line, r in read)

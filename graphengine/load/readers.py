@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,16 +154,23 @@ def _delimiter(path: Path) -> str:
     return "\t" if path.suffix.lower() == ".tsv" else ","
 
 
-def read_rows(path: Path, fmt: str | None = None, encoding: str = DEFAULT_ENCODING) -> Iterator[tuple[int, Row]]:
+def read_rows(
+    path: Path,
+    fmt: str | None = None,
+    encoding: str = DEFAULT_ENCODING,
+    *,
+    on_nested: Callable[[Row], None] | None = None,
+) -> Iterator[tuple[int, Row]]:
     """Yield ``(line, row)`` for every record of the source. A row that cannot be read (wrong field count,
     broken JSON, a value over :data:`MAX_FIELD_CHARS`) carries ``__error__``; an undecodable byte or an unreadable
-    Parquet file raises :class:`ValidationFailed` (rows before it were yielded)."""
+    Parquet file raises :class:`ValidationFailed` (rows before it were yielded). ``on_nested`` is called with each
+    JSONL row whose line holds an object or list inside the row (found on the text, so flat rows cost nothing)."""
     fmt = fmt or detect_format(path)
     _require_file(path)
     if fmt == "csv":
         yield from _read_csv(path, encoding)
     elif fmt == "jsonl":
-        yield from _read_jsonl(path, encoding)
+        yield from _read_jsonl(path, encoding, on_nested)
     elif fmt == "parquet":
         yield from _read_parquet(path)
     else:
@@ -208,7 +215,7 @@ def _read_csv(path: Path, encoding: str) -> Iterator[tuple[int, Row]]:
             line = reader.line_num + 1
 
 
-def _read_jsonl(path: Path, encoding: str) -> Iterator[tuple[int, Row]]:
+def _read_jsonl(path: Path, encoding: str, on_nested: Callable[[Row], None] | None) -> Iterator[tuple[int, Row]]:
     for number, text in enumerate(decoded_lines(path, encoding), start=1):
         if not text.strip():
             continue
@@ -221,6 +228,8 @@ def _read_jsonl(path: Path, encoding: str) -> Iterator[tuple[int, Row]]:
         if not isinstance(obj, dict):
             yield number, {"__error__": "a JSONL line must hold one JSON object", "__raw__": text[:2000]}
             continue
+        if on_nested is not None and (text.count("{") > 1 or "[" in text):
+            on_nested(obj)
         if len(text) > MAX_FIELD_CHARS and any(isinstance(v, str) and len(v) > MAX_FIELD_CHARS for v in obj.values()):
             yield _oversize(number, obj)
         else:

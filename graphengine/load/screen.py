@@ -91,16 +91,19 @@ class Screen:
 
     # ------------------------------------------------------------------------------------ while reading
     def watch(self, rows: Iterable[tuple[int, Row]]) -> Iterator[tuple[int, Row]]:
-        """Pass ``rows`` (as read, before mapping) through, checking keys never seen before, at any depth."""
+        """Pass ``rows`` (as read, before mapping) through, checking top-level keys never seen before (nested
+        keys: :meth:`nested`, which the JSONL reader calls for rows that hold objects or lists)."""
         known = self._known
         for item in rows:
-            row = item[1]
-            if not known.issuperset(row):
-                self._new_keys([k for k in row if k not in known])
-            for key, value in row.items():
-                if value.__class__ in _CONTAINERS:
-                    self._new_paths(key, value)
+            if not known.issuperset(item[1]):
+                self._new_keys([k for k in item[1] if k not in known])
             yield item
+
+    def nested(self, row: Row) -> None:
+        """Check the keys inside the objects and lists of ``row`` that were never seen before."""
+        for key, value in row.items():
+            if value.__class__ in _CONTAINERS:
+                self._new_paths(key, value)
 
     def _new_keys(self, keys: list[str]) -> None:
         self._known.update(keys)

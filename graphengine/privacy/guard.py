@@ -7,7 +7,8 @@ opinions, religious or philosophical beliefs, trade-union membership, genetic, b
 life or sexual orientation. Stored categorical values (a customer's ``segment``) are checked against the value
 list of the same vocabulary (``segment = "diabetic"`` is refused). The refusal names each column and its
 category; ``--drop-column`` drops a column before anything reads it. The vocabulary is data
-(``graphengine/privacy/data/*.yaml``); extra terms can be passed in (``GRAPHENGINE_PRIVACY_EXTRA_TERMS``).
+(``graphengine/privacy/data/*.yaml``); extra terms can be passed in
+(``LoadOptions.extra_privacy_terms``).
 """
 
 from __future__ import annotations

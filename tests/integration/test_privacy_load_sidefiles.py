@@ -136,4 +136,6 @@ def test_no_side_file_holds_an_email_or_phone_number_after_loads_full_of_bad_row
     hashed = [r["row"]["email"] for r in rows if r["row"].get("customerId") == "c1" and "email" in r["row"]]
     assert hashed and all(value.startswith("sha256:") for value in hashed)
     assert all(r["reasons"] for r in rows)
+    contacts = [r["row"]["contact"] for r in rows if "contact" in r["row"]]  # the orders file's own quarantine
+    assert contacts and all(value.startswith("sha256:") for value in contacts)
     assert json.dumps(rows).count("sha256:") >= 100
