@@ -1,7 +1,7 @@
 import pytest
 
 from graphengine.errors import PrivacyViolation
-from graphengine.load.privacy import (
+from graphengine.privacy import (
     classify_column,
     column_words,
     find_special_columns,
