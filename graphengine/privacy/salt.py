@@ -75,9 +75,12 @@ class InstallationSalt(SecretStr):
     def __init__(self, home: Path) -> None:
         super().__init__("")
         self._home = home
+        self._salt: str | None = None
 
     def get_secret_value(self) -> str:
-        return installation_salt(self._home)
+        if self._salt is None:  # read once: the API asks for it on every request that hashes
+            self._salt = installation_salt(self._home)
+        return self._salt
 
     def __repr__(self) -> str:
         return f"InstallationSalt('{salt_path(self._home)}')"
