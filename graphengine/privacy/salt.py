@@ -63,7 +63,9 @@ def _read(path: Path) -> str:
     except FileNotFoundError:
         raise
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the hash salt {path}: {exc}", details={"path": str(path)}) from None
+        raise ConfigError(
+            f"cannot read the hash salt {path}: {exc}; fix it or set GRAPHENGINE_HASH_SALT", details={"path": str(path)}
+        ) from None
     if len(text) < 32:
         raise ConfigError(f"the hash salt in {path} is too short (a 64-digit hex string is expected)")
     return text
