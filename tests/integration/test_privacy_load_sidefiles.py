@@ -22,7 +22,7 @@ from tests.integration._files import write_csv, write_jsonl
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(
-    r"(?<![\w+])(?:\+|00)\d[\d ().-]{6,18}\d(?!\w)|(?<![\w+])0\d{1,4}[ -]?\d{2,4}[ -]?\d{2,4}[ -]?\d{0,4}(?!\w)"
+    r"(?<![\w+.])(?:\+|00)\d[\d ().-]{6,18}\d(?!\w)|(?<![\w+.])0\d{1,4}[ -]?\d{2,4}[ -]?\d{2,4}[ -]?\d{0,4}(?!\w)"
 )
 
 
