@@ -41,6 +41,7 @@ from graphengine.load.privacy import guard_columns
 from graphengine.load.quarantine import Quarantine, reasons_from_validation
 from graphengine.load.readers import Row, detect_format, read_rows, require_columns, source_columns, source_nested
 from graphengine.load.report import LoadReport, new_run_id
+from graphengine.load.screen import refuse_identifier_columns
 from graphengine.model._base import InputRecord, Key, OptStr, Timestamp
 from graphengine.model.rules import DEFAULT_RULES, ValueRules
 from graphengine.store import Store
@@ -337,7 +338,9 @@ def prepare_join(
     require_columns(orders, orders_header, ["orderId", "customerId", "at"])
     summary.ignored_columns[orders.name] = _ignored(orders_header, ORDER_KNOWN)
     quarantine_path = options.out_dir / "quarantine" / f"orders-{orders.name}-{run}.jsonl"
-    mapped = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, fmt, options.encoding))
+    read = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, fmt, options.encoding))
+    source = f"{orders.name} (source {options.source})"
+    mapped = refuse_identifier_columns(read, summary.ignored_columns[orders.name], source, "an order")
     with Quarantine(quarantine_path, orders, salt=salt) as quarantine:
         join.index = OrderIndex(orders, summary, options.rules).read(mapped, quarantine)
     summary.orders_quarantine_file = str(quarantine_path) if quarantine.count else None

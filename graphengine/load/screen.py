@@ -171,4 +171,24 @@ class Screen:
         return next((src for src, ours in self.mapping.rename.items() if ours == column), column)
 
 
-__all__ = ["Screen"]
+def refuse_identifier_columns(
+    rows: Iterable[tuple[int, Row]], columns: list[str], source: str, what: str
+) -> Iterator[tuple[int, Row]]:
+    """Pass ``rows`` through after checking the shape of the ignored ``columns`` on the first rows: a side file
+    such as an orders file keeps no identifiers, so a column of e-mail addresses or phone numbers is refused."""
+    iterator = iter(rows)
+    head = list(islice(iterator, int(vocabulary().shapes["sample"]) * 5))
+    for column in columns:
+        identifier = shape_of(row.get(column) for _, row in head)
+        if identifier:
+            raise PrivacyViolation(
+                f"{source}: column {column!r} holds {SHAPE_NAMES[identifier]}, and {what} keeps none. Personal "
+                "identifiers are never dropped silently: load them with the customers or identifiers kind (stored "
+                f"hashed), or drop the column with --drop-column {column}.",
+                details={"columns": {column: f"identifier ({identifier})"}, "identifier": identifier},
+            )
+    yield from head
+    yield from iterator
+
+
+__all__ = ["Screen", "refuse_identifier_columns"]

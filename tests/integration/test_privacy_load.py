@@ -14,6 +14,7 @@ import pytest
 from graphengine.config import Settings
 from graphengine.errors import PrivacyViolation
 from graphengine.load import ColumnMap, LoadOptions, LoadReport, load_file
+from graphengine.load.orders import load_orders
 from graphengine.privacy import identifier_key
 from graphengine.store import Store
 from tests.integration._cli import run_graphengine
@@ -232,6 +233,20 @@ def test_an_identifier_column_a_kind_cannot_hash_is_refused_not_dropped(
     second = [{"customerId": "c9", "email": "a@example.com", "work_contact": "b@example.com"}]
     with pytest.raises(PrivacyViolation, match="'email' already comes from another column"):
         _load(store, settings, "customers", write_csv(tmp_path / "c.csv", second), tmp_path)
+
+
+def test_an_orders_file_column_of_phone_numbers_is_refused(store: Store, settings: Settings, tmp_path: Path) -> None:
+    orders = write_csv(
+        tmp_path / "orders.csv",
+        [
+            {"orderId": f"o{i}", "customerId": "c1", "at": "2026-01-05T10:00:00Z", "tel": f"+4670123450{i}"}
+            for i in range(3)
+        ],
+    )
+    lines = write_csv(tmp_path / "lines.csv", [{"orderId": "o1", "productId": "p1", "amount": "5"}])
+    options = LoadOptions(source="shop", out_dir=tmp_path / "out")
+    with pytest.raises(PrivacyViolation, match="'tel' holds phone numbers, and an order keeps none"):
+        load_orders(store, orders, lines, options, salt=settings.hash_salt.get_secret_value())
 
 
 def test_the_cli_lists_ignored_identifier_and_dropped_columns(store: Store, settings: Settings, tmp_path: Path) -> None:
