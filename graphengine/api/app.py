@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 import graphengine
@@ -25,14 +26,19 @@ from graphengine.api.cache import ResponseCache
 from graphengine.api.docs import install_docs
 from graphengine.api.errors import install_error_handlers
 from graphengine.api.fastpath import CacheFirst
+from graphengine.api.gate import AccessGate, AccessPolicy
+from graphengine.api.keys import KeyRing
 from graphengine.api.routes import analytics, customers, events, health, journeys, recommendations
 from graphengine.config import Settings
 from graphengine.store import Store
 
 DESCRIPTION = (
     "Recommendations, people you may know, influencers, communities, unified customer profiles, event "
-    "ingestion and GDPR erasure over the graphengine Neo4j graph. Reads need no key; POST /events and "
-    "DELETE /customers/{id} need an X-API-Key."
+    "ingestion and GDPR erasure over the graphengine Neo4j graph. Endpoints that return a person's data need "
+    "an X-API-Key with the read scope; POST /events and DELETE /customers/{id} need the write scope. "
+    "Aggregates (influencers, communities, attribution, transitions, patterns) answer without a key, with the "
+    "account ids, handles and customer ids left out (null) unless the key has read. Bodies over the limit are "
+    "refused with 413 before they are read."
 )
 
 
@@ -55,8 +61,27 @@ def api_store_settings(settings: Settings, options: ApiOptions) -> Settings:
     )
 
 
+def _required_scope(dependant: Dependant) -> str | None:
+    """The scope a route's dependencies demand (see :func:`graphengine.api.deps.require_scope`)."""
+    for dep in dependant.dependencies:
+        scope = getattr(dep.call, "required_scope", None) or _required_scope(dep)
+        if scope:
+            return str(scope)
+    return None
+
+
+def access_policy(settings: Settings, routes: list[APIRoute]) -> AccessPolicy:
+    """The gate's policy; raises ConfigError for a malformed key entry."""
+    rules = tuple(
+        (route.path_regex, frozenset(route.methods or ()), scope)
+        for route in routes
+        if (scope := _required_scope(route.dependant)) is not None
+    )
+    return AccessPolicy(KeyRing(settings.api_keys), settings.api_open, settings.api_max_body_bytes, rules)
+
+
 def create_app(settings: Settings, options: ApiOptions | None = None) -> FastAPI:
-    """Build the app; nothing connects until the first request."""
+    """Build the app; nothing connects until the first request. Raises ConfigError for a malformed key."""
     opts = options or ApiOptions()
 
     @asynccontextmanager
@@ -82,16 +107,15 @@ def create_app(settings: Settings, options: ApiOptions | None = None) -> FastAPI
     app.state.versions = {}
     install_error_handlers(app)
     app.add_middleware(CacheFirst)
-    for module in (health, recommendations, customers, events, analytics, journeys):
+    app.add_middleware(AccessGate)  # added last, so it runs first: keys and the body limit before anything
+    modules = (health, recommendations, customers, events, analytics, journeys)
+    for module in modules:
         app.include_router(module.router)
-    app.state.route_methods = [
-        (route.path_regex, set(route.methods or ()))
-        for module in (health, recommendations, customers, events, analytics, journeys)
-        for route in module.router.routes
-        if isinstance(route, APIRoute)
-    ]
+    routes = [route for module in modules for route in module.router.routes if isinstance(route, APIRoute)]
+    app.state.route_methods = [(route.path_regex, set(route.methods or ())) for route in routes]
+    app.state.access = access_policy(settings, routes)
     install_docs(app)
     return app
 
 
-__all__ = ["ApiOptions", "api_store_settings", "create_app"]
+__all__ = ["ApiOptions", "access_policy", "api_store_settings", "create_app"]

@@ -139,7 +139,7 @@ def _assert_unavailable(response: httpx.Response) -> None:
 
 
 def test_unreachable_neo4j_gives_503_with_retry_after(settings: Settings) -> None:
-    closed = settings.model_copy(update={"bolt_port": free_port()})
+    closed = settings.model_copy(update={"bolt_port": free_port(), "api_open": True})  # reads without a key
     with api_client(closed, ApiOptions(request_retry_s=0.2)) as client:
         for path in ("/health", "/customers/c1/recommendations", "/influencers", "/customers/c1"):
             _assert_unavailable(client.get(path))

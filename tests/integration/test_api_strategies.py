@@ -229,7 +229,7 @@ def test_people_you_may_know_matches_pair_scoring(tiny: Store, method: str) -> N
     assert set(reference) == {"A_b", "A_c", "A_y"}  # two hops away and not linked yet
     assert result.personalized and result.items[0].account_id == "A_b"  # best on every index
     assert result.items[0].customer_id == "b"
-    assert result.items[0].reason == "you both know @a, @n"
+    assert result.items[0].reason == "you both know @a and 1 more"  # @n's owner has no profiling consent
 
 
 def test_people_you_may_know_falls_back_to_popular_accounts(tiny: Store) -> None:

@@ -42,7 +42,7 @@ def server(settings: Settings, session_store: Store) -> Iterator[uvicorn.Server]
 @pytest.fixture
 def client(server: uvicorn.Server, graph: Store) -> Iterator[httpx.Client]:
     app_of(server).state.cache.clear()  # the graph was rebuilt under the running app
-    with httpx.Client(base_url=base_url(server), timeout=30) as client:
+    with httpx.Client(base_url=base_url(server), timeout=30, headers=KEY) as client:  # reads need the read scope
         yield client
 
 
@@ -122,9 +122,10 @@ def _ids(response: httpx.Response) -> dict[str, float]:
 
 def test_writes_need_a_valid_key(client: httpx.Client, settings: Settings) -> None:
     body = {"purchases": [{"orderId": "o9", "customerId": "u", "productId": "p3", "amount": 1, "at": "2026-02-01"}]}
-    for headers in ({}, {"X-API-Key": "wrong"}):
-        assert client.post("/events", json=body, headers=headers).status_code == 401
-        assert client.delete("/customers/u", headers=headers).status_code == 401
+    with httpx.Client(base_url=client.base_url, timeout=30) as bare:
+        for headers in ({}, {"X-API-Key": "wrong"}):
+            assert bare.post("/events", json=body, headers=headers).status_code == 401
+            assert bare.delete("/customers/u", headers=headers).status_code == 401
     assert client.get("/customers/u").status_code == 200  # nothing happened
     with api_client(settings) as keyless:  # no keys configured: writes are off
         refused = keyless.post("/events", json=body, headers=KEY)
@@ -202,6 +203,7 @@ def test_erasure_leaves_no_trace(client: httpx.Client, graph: Store, settings: S
         # the customer's PURCHASED 2, HAS_IDENTIFIER 3, PERFORMED 3, OWNS 1; the events' VIA 3, ABOUT 3, NEXT 2;
         # the account's FOLLOWS 2 and MENTIONED 1
         "relationships": 2 + 3 + 3 + 1 + 3 + 3 + 2 + 2 + 1,
+        "quarantinedRows": 0,
     }
     assert receipt["kept"] == {
         "sharedIdentifiers": 0,
@@ -218,19 +220,25 @@ def test_erasure_leaves_no_trace(client: httpx.Client, graph: Store, settings: S
     assert client.delete("/customers/solo-005", headers=KEY).status_code == 404
 
 
-def test_erasure_keeps_what_others_share_and_shrinks_their_profile(client: httpx.Client, graph: Store) -> None:
+def test_erasure_keeps_what_others_share_and_removes_their_one_member_profile(
+    client: httpx.Client, graph: Store
+) -> None:
     profile = client.get("/customers/twin-002").json()["identity"]
     assert profile["profileId"].endswith(":erase-me-001")  # the profile id was built from the first member
+    assert {m["rule"] for m in profile["members"]} == {"2 weak identifiers"}
     receipt = client.delete("/customers/erase-me-001", headers=KEY).json()
     assert receipt["removed"]["identifiers"] == 1  # the email; device and cookie are shared with twin-002
+    assert receipt["removed"]["profiles"] == 1  # twin-002 alone is no profile
     assert receipt["kept"] == {
         "sharedIdentifiers": 2,
         "sharedAccounts": 0,
-        "shrunkProfiles": 1,
-        "renamedProfiles": 1,
+        "shrunkProfiles": 0,
+        "renamedProfiles": 0,
         "linkedCustomers": ["twin-002"],
     }
+    assert receipt["profiles"] == {"removed": [profile["profileId"]], "leftAlone": ["twin-002"], "reresolved": []}
     assert _find(graph, ["erase-me-001"]) == []
-    left = client.get("/customers/twin-002").json()["identity"]
-    assert left["profileId"].endswith(":twin-002")
-    assert [m["customerId"] for m in left["members"]] == ["twin-002"]
+    assert client.get("/customers/twin-002").json()["identity"] is None  # no one-member profile claiming a link
+    assert graph.run_text("MATCH (p:Profile) WHERE NOT EXISTS { (p)<-[:RESOLVED_TO]-() } RETURN count(p) AS n") == [
+        {"n": 0}
+    ]

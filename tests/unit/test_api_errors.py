@@ -99,7 +99,7 @@ def _error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
 
 def test_neo4j_unreachable_is_503_with_retry_after(client: Client) -> None:
     for path in ("/health", "/customers/c1", "/customers/c1/recommendations", "/communities/1", "/influencers"):
-        response = client.get(path)
+        response = client.get(path, headers={"X-API-Key": "k1"})
         _error(response, 503, "store_unavailable")
         assert response.headers["Retry-After"] == "7"
     _error(client.get("/test/driver"), 503, "store_unavailable")
@@ -124,7 +124,8 @@ def test_framework_errors_use_the_shape_too(client: Client) -> None:
     response = client.patch("/customers/c1")
     _error(response, 405, "method_not_allowed")
     assert response.headers["Allow"] == "DELETE, GET"
-    invalid = _error(client.get("/customers/c1/recommendations?limit=0&strategy=x"), 422, "validation_failed")
+    url = "/customers/c1/recommendations?limit=0&strategy=x"
+    invalid = _error(client.get(url, headers={"X-API-Key": "k1"}), 422, "validation_failed")
     assert [e["loc"] for e in invalid["details"]["errors"]] == [["query", "limit"], ["query", "strategy"]]
     assert invalid["message"].startswith("query.limit: ") and invalid["message"].endswith("(and 1 more)")
     body = _error(
@@ -163,13 +164,16 @@ def test_the_api_store_fails_fast() -> None:
     assert api.bolt_uri == settings.bolt_uri
 
 
-def test_a_cached_url_is_served_before_routing_and_still_checks_the_key(client: Client, app: FastAPI) -> None:
+def test_a_cached_url_is_served_before_routing_after_the_key_is_checked(client: Client, app: FastAPI) -> None:
     cache = app.state.cache
-    cache.put(raw_key("/customers/c1", b"recent=3"), b'{"cached": true}')
-    hit = client.get("/customers/c1?recent=3")  # Neo4j is down, so only the cache can answer this
+    cache.put(raw_key("/customers/c1", b"recent=3", True), b'{"cached": true}')
+    hit = client.get("/customers/c1?recent=3", headers={"X-API-Key": "k1"})  # Neo4j is down: only the cache answers
     assert hit.status_code == 200 and hit.json() == {"cached": True}
-    assert client.get("/customers/c1?recent=3", headers={"X-API-Key": "k1"}).status_code == 200
+    _error(client.get("/customers/c1?recent=3"), 401, "unauthorized")  # the gate comes before the cache
     _error(client.get("/customers/c1?recent=3", headers={"X-API-Key": "nope"}), 401, "unauthorized")
-    _error(client.get("/customers/c1?recent=4"), 503, "store_unavailable")
+    _error(client.get("/customers/c1?recent=4", headers={"X-API-Key": "k1"}), 503, "store_unavailable")
+    cache.put(raw_key("/influencers", b"", False), b'{"redacted": true}')  # what a keyless request was given
+    assert client.get("/influencers").json() == {"redacted": True}
+    _error(client.get("/influencers", headers={"X-API-Key": "k1"}), 503, "store_unavailable")  # not the full answer
     cache.clear()
-    _error(client.get("/customers/c1?recent=3"), 503, "store_unavailable")
+    _error(client.get("/customers/c1?recent=3", headers={"X-API-Key": "k1"}), 503, "store_unavailable")

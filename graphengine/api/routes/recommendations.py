@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from graphengine.analytics.recommend import (
@@ -15,7 +15,7 @@ from graphengine.analytics.recommend import (
     recommend,
     similar_products,
 )
-from graphengine.api.deps import CacheDep, StoreDep, cached, optional_api_key
+from graphengine.api.deps import CacheDep, ReadKeyDep, StoreDep, cached
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas import (
     PeopleOut,
@@ -26,7 +26,7 @@ from graphengine.api.schemas import (
     similar_out,
 )
 
-router = APIRouter(dependencies=[Depends(optional_api_key)])
+router = APIRouter()
 
 CustomerId = Annotated[str, Path(min_length=1, max_length=200, description="Customer.customerId")]
 Limit = Annotated[int, Query(ge=1, le=100, description="how many items (1–100)")]
@@ -45,6 +45,7 @@ async def get_recommendations(
     customer_id: CustomerId,
     store: StoreDep,
     cache: CacheDep,
+    _key: ReadKeyDep,
     limit: Limit = 10,
     strategy: Annotated[Strategy, Query(description="blend (default) or one strategy")] = "blend",
     category: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
@@ -97,6 +98,7 @@ async def get_people_you_may_know(
     request: Request,
     customer_id: CustomerId,
     store: StoreDep,
+    _key: ReadKeyDep,
     limit: Limit = 10,
     method: Annotated[PeopleMethod, Query(description="aa, ra, cn, jaccard or pa")] = "aa",
 ) -> Response:
