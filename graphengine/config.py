@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graphengine.privacy.salt import PUBLIC_SALTS, InstallationSalt
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,7 +49,11 @@ class Settings(BaseSettings):
     java_home: Path | None = None
 
     # --- Data and privacy -------------------------------------------------------------------------
-    hash_salt: SecretStr = SecretStr("graphengine-local-salt")
+    # --- Hash salt (privacy guard): per installation, see graphengine/privacy/salt.py -----------
+    hash_salt: SecretStr = Field(
+        default_factory=lambda data: InstallationSalt(data["home"]),
+        description="Salt of the identifier hashes; unset: generated on first use in HOME/secrets/hash_salt (0600).",
+    )
     batch_size: int = Field(default=10_000, ge=1, le=200_000)
     earliest_time: dt.datetime = Field(
         default=dt.datetime(1900, 1, 1, tzinfo=dt.UTC), description="Loads refuse times before this."
@@ -80,6 +86,13 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(
         default=4 * 1024 * 1024, ge=1024, le=1024**3, description="Larger request bodies are refused (413)."
     )
+
+    @field_validator("hash_salt")
+    @classmethod
+    def _secret_salt(cls, value: SecretStr) -> SecretStr:
+        if not isinstance(value, InstallationSalt) and value.get_secret_value() in PUBLIC_SALTS | {""}:
+            raise ValueError("hash_salt must be a secret: unset it to use the installation's own salt")
+        return value
 
     @field_validator("neo4j_uri")
     @classmethod

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphengine.errors import NotFound
-from graphengine.load.privacy import identifier_key
 from graphengine.model import (
     ChannelIn,
     CustomerIn,
@@ -23,6 +22,7 @@ from graphengine.model import (
     SocialAccountIn,
 )
 from graphengine.model._base import InputRecord
+from graphengine.privacy.identifiers import identifier_key
 
 Params = dict[str, Any]
 
@@ -270,6 +270,14 @@ KINDS: dict[str, Kind] = {
 }
 
 
+# Keys and references of every kind (and of orders): side files keep them raw, so a quarantined row can be
+# repaired and a customer's rows found for erasure.
+ENTITY_KEYS: frozenset[str] = frozenset(
+    {f for kind in KINDS.values() for f in (*kind.key, *(ref.field for ref in kind.refs))}
+    | {"customerId", "productId", "accountId", "channelId", "eventId", "orderId", "lineId", "lineNumber", "sessionId"}
+) - {"value"}
+
+
 def get_kind(name: str) -> Kind:
     try:
         return KINDS[name]
@@ -281,4 +289,4 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-__all__ = ["KINDS", "REFERENCE_LABELS", "Kind", "Ref", "get_kind"]
+__all__ = ["ENTITY_KEYS", "KINDS", "REFERENCE_LABELS", "Kind", "Ref", "get_kind"]

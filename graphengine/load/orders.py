@@ -39,8 +39,9 @@ from graphengine.errors import ConfigError
 from graphengine.load.pipeline import TEST_KEY_PREFIXES, TEST_MARKER_COLUMNS, Loader, LoadOptions, OnlineSink
 from graphengine.load.privacy import guard_columns
 from graphengine.load.quarantine import Quarantine, reasons_from_validation
-from graphengine.load.readers import Row, detect_format, read_rows, require_columns, source_columns
+from graphengine.load.readers import Row, detect_format, read_rows, require_columns, source_columns, source_nested
 from graphengine.load.report import LoadReport, new_run_id
+from graphengine.load.screen import refuse_identifier_columns
 from graphengine.model._base import InputRecord, Key, OptStr, Timestamp
 from graphengine.model.rules import DEFAULT_RULES, ValueRules
 from graphengine.store import Store
@@ -300,13 +301,30 @@ def _ignored(header: list[str], known: tuple[str, ...]) -> list[str]:
     return [c for c in header if c not in known]
 
 
-def prepare_join(orders: Path | None, lines: Path, options: LoadOptions, *, run: str) -> OrderLineJoin:
+def _guard_source(path: Path, options: LoadOptions) -> None:
+    """The privacy guard on a file's names as the source gives them and as mapped, nested keys included."""
+    fmt = options.fmt or detect_format(path)
+    mapping = options.mapping
+    guard_columns(
+        source_columns(path, fmt, options.encoding),
+        f"{path.name} (source {options.source})",
+        options.extra_privacy_terms,
+        rename=mapping.rename,
+        drop=mapping.drop,
+        nested=source_nested(path, fmt, options.encoding),
+    )
+
+
+def prepare_join(
+    orders: Path | None, lines: Path, options: LoadOptions, *, run: str, salt: str | None = None
+) -> OrderLineJoin:
     """Check both headers (required columns, privacy guard of the orders file), read the orders file into the
     index (its rejected rows go to ``<out_dir>/quarantine/orders-<file>-<run>.jsonl``) and return the join."""
     for path in (lines, orders):
         if path is not None and not path.is_file():
             raise ConfigError(f"source file not found: {path}")
     summary = OrdersSummary(orders_file=str(orders) if orders else None, lines_file=str(lines))
+    _guard_source(lines, options)
     join = OrderLineJoin(lines, options, None, summary)
     require_columns(lines, join.header, ["orderId", "productId"])
     if "amount" not in join.header and "unitPrice" not in join.header:
@@ -316,12 +334,14 @@ def prepare_join(orders: Path | None, lines: Path, options: LoadOptions, *, run:
         return join
     fmt = detect_format(orders)
     orders_header = options.mapping.header(source_columns(orders, fmt, options.encoding))
-    guard_columns(orders_header, f"{orders.name} (source {options.source})", options.extra_privacy_terms)
+    _guard_source(orders, options)
     require_columns(orders, orders_header, ["orderId", "customerId", "at"])
     summary.ignored_columns[orders.name] = _ignored(orders_header, ORDER_KNOWN)
     quarantine_path = options.out_dir / "quarantine" / f"orders-{orders.name}-{run}.jsonl"
-    mapped = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, fmt, options.encoding))
-    with Quarantine(quarantine_path, orders) as quarantine:
+    read = ((n, options.mapping.apply(row)) for n, row in read_rows(orders, fmt, options.encoding))
+    source = f"{orders.name} (source {options.source})"
+    mapped = refuse_identifier_columns(read, summary.ignored_columns[orders.name], source, "an order")
+    with Quarantine(quarantine_path, orders, salt=salt) as quarantine:
         join.index = OrderIndex(orders, summary, options.rules).read(mapped, quarantine)
     summary.orders_quarantine_file = str(quarantine_path) if quarantine.count else None
     return join
@@ -341,7 +361,7 @@ def load_orders(
     The report and quarantine of the lines are named after the lines file; the orders summary and the merged
     report go to ``<out_dir>/reports/orders-<lines file>-<run>.json``."""
     run = new_run_id()
-    join = prepare_join(orders, lines, options, run=run)
+    join = prepare_join(orders, lines, options, run=run, salt=salt)
     sink = OnlineSink(store)
     try:
         report = Loader(sink, "purchases", options, salt=salt).load(

@@ -1,4 +1,4 @@
-"""One load: read → map → privacy guard → validate → quarantine → dedupe → check references → UNWIND batches.
+"""One load: read → privacy screen → map → validate → quarantine → dedupe → check references → UNWIND batches.
 
 Every row ends in exactly one of three buckets — loaded, quarantined (kept with its reasons: by validation, the
 reference check, or the write itself), or duplicates (a key already loaded earlier in the same file; merged into
@@ -28,10 +28,18 @@ from graphengine.errors import ConfigError, GraphEngineError, StoreUnavailable
 from graphengine.load.chains import relink_event_chains
 from graphengine.load.decoding import DEFAULT_ENCODING
 from graphengine.load.kinds import REFERENCE_LABELS, Kind, Params, get_kind
-from graphengine.load.privacy import guard_columns
 from graphengine.load.quarantine import Quarantine, reasons_from_validation
-from graphengine.load.readers import ColumnMap, Row, detect_format, read_rows, require_columns, source_columns
+from graphengine.load.readers import (
+    ColumnMap,
+    Row,
+    detect_format,
+    read_rows,
+    require_columns,
+    source_columns,
+    source_nested,
+)
 from graphengine.load.report import LoadReport, new_run_id
+from graphengine.load.screen import Screen
 from graphengine.load.writes import BatchResult, stop_error, write_bisecting
 from graphengine.model._base import InputRecord
 from graphengine.model.rules import DEFAULT_RULES, ValueRules
@@ -119,6 +127,12 @@ def _batched(rows: Iterable[tuple[int, Row]], size: int) -> Iterator[list[tuple[
 
 def ignored_columns(kind: Kind, columns: list[str]) -> list[str]:
     """The (mapped) source columns that no field of ``kind``'s model reads, by name or alias."""
+    read = read_names(kind)
+    return [c for c in columns if c not in read]
+
+
+def read_names(kind: Kind) -> set[str]:
+    """The column names ``kind``'s model reads (field names and aliases) and the test-row markers."""
     read: set[str] = set(TEST_MARKER_COLUMNS)
     for name, info in kind.model.model_fields.items():
         read.add(name)
@@ -127,7 +141,7 @@ def ignored_columns(kind: Kind, columns: list[str]) -> list[str]:
                 read.add(alias)
             elif alias is not None and hasattr(alias, "choices"):
                 read.update(c for c in alias.choices if isinstance(c, str))
-    return [c for c in columns if c not in read]
+    return read
 
 
 class Sink(Protocol):
@@ -230,7 +244,7 @@ class Loader:
             value_rules=opts.rules.describe(),
         )
         report.encoding = opts.encoding
-        quarantine = Quarantine(opts.out_dir / "quarantine" / f"{name}.jsonl", path)
+        quarantine = Quarantine(opts.out_dir / "quarantine" / f"{name}.jsonl", path, salt=self.salt)
         report_path = opts.out_dir / "reports" / f"{name}.json"
         started = time.perf_counter()
         try:
@@ -259,15 +273,32 @@ class Loader:
     ) -> None:
         opts = self.options
         fmt = opts.fmt or detect_format(path)
-        header = columns if columns is not None else opts.mapping.header(source_columns(path, fmt, opts.encoding))
-        guard_columns(header, f"{path.name} (source {opts.source})", opts.extra_privacy_terms)
+        screen = Screen(
+            self.kind.name,
+            read_names(self.kind),
+            f"{path.name} (source {opts.source})",
+            report,
+            mapping=opts.mapping,
+            extra_terms=opts.extra_privacy_terms,
+        )
+        if columns is None:
+            raw = source_columns(path, fmt, opts.encoding)
+            mapping = screen.prepare(raw, source_nested(path, fmt, opts.encoding))
+            header = mapping.header(raw)
+        else:  # rows already mapped (joined orders and lines): their names are checked as they are
+            mapping = screen.prepare(columns)
+            header = columns
         require_columns(path, header, self.kind.required_columns)
         report.ignored_columns = ignored_columns(self.kind, header)
         self.sink.begin(self.kind, opts)
         if rows is None:
-            rows = ((line, opts.mapping.apply(r)) for line, r in read_rows(path, fmt, opts.encoding))
+            read = read_rows(path, fmt, opts.encoding, on_nested=screen.nested)
+            if fmt == "jsonl":  # every row's keys, at any depth (a CSV or Parquet header is fixed)
+                read = screen.watch(read)
+            rows = ((line, mapping.apply(r)) for line, r in read)
         for chunk in _batched(rows, opts.batch_size):
             report.rows_read += len(chunk)
+            screen.chunk(chunk)
             pending = validate_chunk(self.kind, chunk, quarantine, opts.rules)
             if not self._refs_checked_by_write():
                 pending = self._check_references(pending, quarantine, report)
@@ -425,5 +456,6 @@ __all__ = [
     "Sink",
     "ignored_columns",
     "load_file",
+    "read_names",
     "validate_chunk",
 ]

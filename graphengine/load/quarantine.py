@@ -25,6 +25,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphengine.errors import ConfigError
+from graphengine.load.kinds import ENTITY_KEYS
+from graphengine.privacy.redact import Redactor
 
 _QUOTED = re.compile(r"'[^']*'")
 
@@ -47,10 +49,13 @@ def write_error(path: Path, exc: OSError) -> ConfigError:
 
 class Quarantine:
     """Appends ``{file, line, row, reasons}`` records to a new JSONL file (created on the first rejection; an
-    existing file of that name is never overwritten)."""
+    existing file of that name is never overwritten). Rows and reasons are written redacted
+    (:class:`~graphengine.privacy.redact.Redactor`): identifiers hashed with ``salt`` (removed without one),
+    special-category values removed, entity keys (``customerId`` …) kept raw so a row can be repaired or erased."""
 
-    def __init__(self, path: Path, source_file: Path) -> None:
+    def __init__(self, path: Path, source_file: Path, *, salt: str | None = None) -> None:
         self.path = path
+        self.redactor = Redactor(salt, keep=ENTITY_KEYS)
         self.source_file = str(source_file)
         self.count = 0
         self.reasons: Counter[str] = Counter()
@@ -59,7 +64,8 @@ class Quarantine:
         self._failed = False
 
     def add(self, line: int, row: dict[str, Any], reasons: list[str]) -> None:
-        record = {"file": self.source_file, "line": line, "row": row, "reasons": reasons}
+        reasons = [self.redactor.text(reason) for reason in reasons]
+        record = {"file": self.source_file, "line": line, "row": self.redactor.row(row), "reasons": reasons}
         text = json.dumps(record, default=str, ensure_ascii=False) + "\n"
         try:
             if self._handle is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,11 @@ import yaml
 
 from graphengine.errors import ConfigError, ValidationFailed
 from graphengine.load.decoding import DEFAULT_ENCODING, decoded_lines
+from graphengine.privacy.guard import nested_paths
 
 FORMATS = ("csv", "jsonl", "parquet")
 CSV_FIELD_LIMIT = 1 << 20  # the CSV parser reads fields up to 1 MiB (Python's default is 131,072 characters)
+JSONL_HEADER_LINES = 1000  # a JSONL source's columns: the keys of its first lines (later keys: see the loader)
 MAX_FIELD_CHARS = 65_536  # a row with a longer value is quarantined (no field of any kind accepts more than 1,000)
 Row = dict[str, Any]
 
@@ -68,7 +70,8 @@ def detect_format(path: Path) -> str:
 
 
 def source_columns(path: Path, fmt: str | None = None, encoding: str = DEFAULT_ENCODING) -> list[str]:
-    """The column names of a source (CSV header, Parquet schema, union of the first JSONL objects' keys)."""
+    """The column names of a source (CSV header, Parquet schema, union of the first JSONL objects' keys; keys
+    that appear later are checked by the loader as it reads them)."""
     fmt = fmt or detect_format(path)
     _require_file(path)
     if fmt in ("csv", "parquet"):
@@ -86,7 +89,7 @@ def source_columns(path: Path, fmt: str | None = None, encoding: str = DEFAULT_E
         return names
     seen: dict[str, None] = {}
     for number, text in enumerate(decoded_lines(path, encoding), start=1):
-        if number > 1000:
+        if number > JSONL_HEADER_LINES:
             break
         try:
             obj = json.loads(text)
@@ -95,6 +98,51 @@ def source_columns(path: Path, fmt: str | None = None, encoding: str = DEFAULT_E
         if isinstance(obj, dict):
             seen.update(dict.fromkeys(obj))
     return list(seen)
+
+
+def source_nested(path: Path, fmt: str | None = None, encoding: str = DEFAULT_ENCODING) -> list[tuple[str, ...]]:
+    """Keys inside the columns of a source, as paths from the top-level column: the fields of Parquet structs
+    (also structs in lists and maps), the keys of JSON objects nested in the first JSONL lines (the loader checks
+    the later lines' keys as it reads them)."""
+    fmt = fmt or detect_format(path)
+    _require_file(path)
+    if fmt == "parquet":
+        schema = _parquet_file(path).schema_arrow
+        return [p for f in schema for p in _struct_paths(f.type, (f.name,))]
+    if fmt != "jsonl":
+        return []
+    found: dict[tuple[str, ...], None] = {}
+    for number, text in enumerate(decoded_lines(path, encoding), start=1):
+        if number > JSONL_HEADER_LINES:
+            break
+        if text.count("{") < 2 and "[" not in text:
+            continue
+        try:
+            obj = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                if isinstance(value, dict | list):
+                    found.update(dict.fromkeys(nested_paths(value, (key,))))
+    return list(found)
+
+
+def _struct_paths(kind: Any, prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
+    import pyarrow as pa
+
+    if pa.types.is_struct(kind):
+        out = []
+        for index in range(kind.num_fields):
+            child = kind.field(index)
+            out.append((*prefix, child.name))
+            out.extend(_struct_paths(child.type, (*prefix, child.name)))
+        return out
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        return _struct_paths(kind.value_type, prefix)
+    if pa.types.is_map(kind):
+        return _struct_paths(kind.item_type, prefix)
+    return []
 
 
 def _require_file(path: Path) -> None:
@@ -106,16 +154,23 @@ def _delimiter(path: Path) -> str:
     return "\t" if path.suffix.lower() == ".tsv" else ","
 
 
-def read_rows(path: Path, fmt: str | None = None, encoding: str = DEFAULT_ENCODING) -> Iterator[tuple[int, Row]]:
+def read_rows(
+    path: Path,
+    fmt: str | None = None,
+    encoding: str = DEFAULT_ENCODING,
+    *,
+    on_nested: Callable[[Row], None] | None = None,
+) -> Iterator[tuple[int, Row]]:
     """Yield ``(line, row)`` for every record of the source. A row that cannot be read (wrong field count,
     broken JSON, a value over :data:`MAX_FIELD_CHARS`) carries ``__error__``; an undecodable byte or an unreadable
-    Parquet file raises :class:`ValidationFailed` (rows before it were yielded)."""
+    Parquet file raises :class:`ValidationFailed` (rows before it were yielded). ``on_nested`` is called with each
+    JSONL row whose line holds an object or list inside the row (found on the text, so flat rows cost nothing)."""
     fmt = fmt or detect_format(path)
     _require_file(path)
     if fmt == "csv":
         yield from _read_csv(path, encoding)
     elif fmt == "jsonl":
-        yield from _read_jsonl(path, encoding)
+        yield from _read_jsonl(path, encoding, on_nested)
     elif fmt == "parquet":
         yield from _read_parquet(path)
     else:
@@ -160,7 +215,7 @@ def _read_csv(path: Path, encoding: str) -> Iterator[tuple[int, Row]]:
             line = reader.line_num + 1
 
 
-def _read_jsonl(path: Path, encoding: str) -> Iterator[tuple[int, Row]]:
+def _read_jsonl(path: Path, encoding: str, on_nested: Callable[[Row], None] | None) -> Iterator[tuple[int, Row]]:
     for number, text in enumerate(decoded_lines(path, encoding), start=1):
         if not text.strip():
             continue
@@ -173,6 +228,8 @@ def _read_jsonl(path: Path, encoding: str) -> Iterator[tuple[int, Row]]:
         if not isinstance(obj, dict):
             yield number, {"__error__": "a JSONL line must hold one JSON object", "__raw__": text[:2000]}
             continue
+        if on_nested is not None and (text.count("{") > 1 or "[" in text):
+            on_nested(obj)
         if len(text) > MAX_FIELD_CHARS and any(isinstance(v, str) and len(v) > MAX_FIELD_CHARS for v in obj.values()):
             yield _oversize(number, obj)
         else:
@@ -258,4 +315,5 @@ __all__ = [
     "read_rows",
     "require_columns",
     "source_columns",
+    "source_nested",
 ]

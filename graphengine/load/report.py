@@ -50,7 +50,9 @@ class LoadReport:
     report_file: str | None = None
     quarantine_file: str | None = None
     top_reasons: dict[str, int] = field(default_factory=dict)
-    ignored_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # every column no field reads (never stored)
+    identifier_columns: dict[str, str] = field(default_factory=dict)  # source column → identifier it was hashed as
+    dropped_columns: list[str] = field(default_factory=list)  # --drop-column / mapping-file drops found in the source
     refused: str | None = None
     stopped: str | None = None
     rerun_safe: bool = True
@@ -110,7 +112,12 @@ class LoadReport:
                 + ("; a re-run is safe" if self.rerun_safe else "")
             )
         if self.ignored_columns:
-            lines.append(f"ignored columns (no field reads them): {', '.join(self.ignored_columns)}")
+            lines.append(f"ignored columns (no field reads them, not stored): {', '.join(self.ignored_columns)}")
+        if self.identifier_columns:
+            hashed = ", ".join(f"{column} → {kind}" for column, kind in self.identifier_columns.items())
+            lines.append(f"identifier columns (stored only hashed): {hashed}")
+        if self.dropped_columns:
+            lines.append(f"dropped columns: {', '.join(self.dropped_columns)}")
         if self.value_rules:
             rules = self.value_rules
             lines.append(
