@@ -13,7 +13,7 @@ from typing import Annotated, cast
 import typer
 from rich.table import Table
 
-from graphengine.commands._common import EpochOpt, TimezoneOpt, err, out, print_json, value_rules
+from graphengine.commands._common import OUT_DIR_HELP, EpochOpt, TimezoneOpt, err, out, print_json, value_rules
 from graphengine.commands.analyze import app as analyze_app
 from graphengine.commands.evaluate import app as evaluate_app
 from graphengine.commands.journeys import analyst_app
@@ -277,7 +277,7 @@ def load_options(
     mapping: ColumnMap,
     create_missing: bool,
     batch_size: int | None,
-    out_dir: Path,
+    out_dir: Path | None,
     rules: ValueRules,
     encoding: str = "utf-8",
 ) -> LoadOptions:
@@ -290,7 +290,7 @@ def load_options(
         mapping=mapping,
         create_missing=create_missing,
         batch_size=batch_size or settings.batch_size,
-        out_dir=out_dir,
+        out_dir=out_dir or settings.loads_dir,
         rules=rules,
         encoding=encoding,
     )
@@ -336,7 +336,7 @@ def load(
     drop_column: Annotated[list[str], typer.Option(help="Drop a source column before anything reads it.")] = [],  # noqa: B006
     create_missing: Annotated[bool, typer.Option(help="Create placeholder nodes for unknown references.")] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per UNWIND transaction.")] = None,
-    out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
+    out_dir: Annotated[Path | None, typer.Option(help=OUT_DIR_HELP)] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of a CSV/JSONL file (e.g. cp1252, latin-1).")] = "utf-8",
     mode: Annotated[
         str, typer.Option(help="online (UNWIND batches) or import (neo4j-admin, into an empty database).")
@@ -433,7 +433,7 @@ def demo_generate(
 @demo_app.command("load")
 def demo_load(
     data_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)] = Path("demo-data"),
-    out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
+    out_dir: Annotated[Path | None, typer.Option(help=OUT_DIR_HELP)] = None,
     fresh: Annotated[bool, typer.Option(help="Empty the graph first (as `db reset --yes`).")] = False,
     mode: Annotated[str, typer.Option(help="online, or import (neo4j-admin, into an empty database).")] = "online",
     replace: Annotated[
@@ -444,6 +444,7 @@ def demo_load(
     from graphengine.demo import load_demo
 
     settings = _settings()
+    out_dir = out_dir or settings.loads_dir
     if mode not in ("online", "import"):
         raise ConfigError("--mode is online or import")
     if fresh:

@@ -56,10 +56,30 @@ class Settings(BaseSettings):
         default=dt.datetime(2100, 1, 1, tzinfo=dt.UTC), description="Loads refuse times at or after this."
     )
 
+    # --- Erasure of side files (consent and erasure, issue 12) ----------------------------------------
+    loads_dir: Path = Field(
+        default=Path(".graphengine/loads"),
+        description="Where loads write quarantine files and reports (the default of `graphengine load --out-dir`); "
+        "erasure removes the customer's rows from the quarantine files under <loads_dir>/quarantine.",
+    )
+
     # --- API --------------------------------------------------------------------------------------
-    api_keys: list[str] = Field(default_factory=list)
+    api_keys: list[str] = Field(
+        default_factory=list,
+        description="JSON list of keys: 'key', 'key:read', 'sha256:<hex>' or 'sha256:<hex>:read,write' "
+        "(no scopes = read and write); see graphengine/api/keys.py.",
+    )
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
+
+    # --- API access: scopes and the body limit (issue 12) ---------------------------------------
+    api_open: bool = Field(
+        default=False,
+        description="Development only: requests without a key may read personal data (writes still need one).",
+    )
+    api_max_body_bytes: int = Field(
+        default=4 * 1024 * 1024, ge=1024, le=1024**3, description="Larger request bodies are refused (413)."
+    )
 
     @field_validator("neo4j_uri")
     @classmethod

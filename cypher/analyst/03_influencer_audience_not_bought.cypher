@@ -1,12 +1,14 @@
 // 03 Two hops from an influencer, not yet a buyer
 // Question: Which customers are two follow-hops from a top influencer (they follow someone who follows the
 // influencer, but not the influencer itself) and have not bought a product that influencer mentioned?
-// Only customers who consented to profiling are listed (targeting on the social graph is profiling).
+// Only customers who consented to profiling are listed (targeting on the social graph is profiling), and only
+// influencers whose owners (if any) consented.
 :param topInfluencers => 5;
 :param limit => 50;
 
 MATCH (star:SocialAccount)
 WHERE star.pagerank IS NOT NULL AND EXISTS { (star)-[:MENTIONED]->(:Product) }
+  AND NOT EXISTS { (star)<-[:OWNS]-(o:Customer) WHERE coalesce(o.consentProfiling, false) <> true }
 WITH star ORDER BY star.pagerank DESC LIMIT $topInfluencers
 MATCH (star)-[:MENTIONED]->(p:Product)
 MATCH (star)<-[:FOLLOWS]-(:SocialAccount)<-[:FOLLOWS]-(acct:SocialAccount)<-[:OWNS]-(c:Customer)

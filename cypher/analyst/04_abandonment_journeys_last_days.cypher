@@ -1,6 +1,7 @@
 // 04 Abandonment journeys in the last N days
 // Question: Which sessions in the last $days days (before $asOf) put something in the cart and then ended
 // without a purchase, and what did the customer do in that session, step by step?
+// Only customers who consented to profiling are listed.
 // For live data set asOf to datetime(); the demo's events run from January to March 2026.
 :param days => 30;
 :param asOf => datetime('2026-04-01T00:00:00Z');
@@ -8,6 +9,7 @@
 
 MATCH (cart:Event {type: 'cart'})
 WHERE cart.at >= $asOf - duration({days: $days}) AND cart.at < $asOf AND cart.sessionId IS NOT NULL
+  AND EXISTS { (:Customer {customerId: cart.customerId, consentProfiling: true}) }
   AND NOT EXISTS {
     MATCH (cart) (()-[:NEXT]->(step:Event WHERE step.sessionId = cart.sessionId))+ (later:Event)
     WHERE later.type IN ['purchase', 'conversion']

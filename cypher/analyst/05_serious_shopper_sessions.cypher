@@ -3,6 +3,7 @@
 // found nothing, and no cart or purchase afterwards (the customer left)?
 // This is the Cypher reading of the `serious_shopper_abandonment` journey pattern, without its 10-event window
 // (`graphengine journeys match serious_shopper_abandonment` applies the window).
+// Only customers who consented to profiling are listed.
 :param minViews => 5;
 :param minEmptySearches => 2;
 :param limit => 50;
@@ -11,6 +12,7 @@ MATCH (e:Event)
 WHERE e.sessionId IS NOT NULL AND e.type IN ['view', 'search', 'cart', 'purchase', 'conversion']
 WITH e.customerId AS customerId, e.sessionId AS sessionId, e ORDER BY e.at, e.eventId
 WITH customerId, sessionId, collect(e) AS events
+WHERE EXISTS { (:Customer {customerId: customerId, consentProfiling: true}) }
 WITH customerId, sessionId, events, [x IN events WHERE x.type = 'view'] AS views
 WHERE size(views) >= $minViews
 WITH customerId, sessionId, events, views[$minViews - 1].at AS enoughViewsAt

@@ -1,8 +1,10 @@
 // 17 Top referrers
 // Question: Which customers referred the most new customers, and how much have the referred customers bought?
+// Only referrers who consented to profiling are listed; the customers they referred are counted, not named.
 :param limit => 20;
 
 MATCH (r:Customer)-[:REFERRED]->(n:Customer)
+WHERE r.consentProfiling = true
 WITH r, collect(DISTINCT n) AS referred
 CALL (referred) {
   UNWIND referred AS n

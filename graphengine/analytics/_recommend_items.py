@@ -1,15 +1,16 @@
-"""Private helpers of :mod:`graphengine.analytics.recommend`: result types, explanations and the blend.
+"""Result types of recommendations (:class:`Item`, :class:`Reason`) and the helpers of the Cypher-served lists.
 
-Each ``recommend.*`` query returns rows with the product (``productId, name, category, price, inStock``), a
-``score`` and the evidence for it (``viaProductId``/``viaProductName``, ``viaAccountId``/``viaHandle``/``how``,
-``support``). :func:`to_items` turns rows into :class:`Item` objects with a :class:`Reason` that says, in words,
-which graph path produced the item; :func:`blend` merges the lists of several strategies.
+The similar-products and popularity queries return rows with the product (``productId, name, category, price,
+inStock``), a ``score`` and the evidence for it (``viaProductId``/``viaProductName``, ``support``).
+:func:`to_items` turns rows into :class:`Item` objects with a :class:`Reason` that says, in words, which graph
+path produced the item; :func:`fill` tops a list up. The served model's items and reasons are built by
+:mod:`graphengine.recommend.serving` and :mod:`graphengine.recommend.explain`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 Row = Mapping[str, Any]
@@ -65,16 +66,6 @@ def explain(kind: str, row: Row, *, scope: str | None = None) -> Reason:
     if kind in ("copurchase", "similar"):
         text = f"customers who bought {via} also bought {product}"
         return Reason(kind, text, support=n, via_product_id=via_id, via_product_name=via_name)
-    if kind == "paths":
-        text = f"you bought {via}; {n} customers who bought it also bought {product}"
-        return Reason(kind, text, support=n, via_product_id=via_id, via_product_name=via_name)
-    if kind == "neighbours":
-        return Reason(kind, f"{n} customers with purchases like yours bought {product}", support=n)
-    if kind == "social":
-        who = handle_of(row.get("viaHandle"), row.get("viaAccountId"))
-        verb = "mentioned" if row.get("how") == "mentioned" else "bought"
-        text = f"{who} you follow {verb} {product}" + (" positively" if verb == "mentioned" else "")
-        return Reason(kind, text, support=n, via_account_id=row.get("viaAccountId"), via_handle=who)
     if scope == "community":
         return Reason("popular", f"popular in your community: bought by {n} of its customers", support=n)
     if row.get("category") and scope == "category":
@@ -99,35 +90,6 @@ def to_items(kind: str, rows: Iterable[Row], *, scope: str | None = None) -> lis
     ]
 
 
-def blend(lists: Mapping[str, Sequence[Item]], weights: Mapping[str, float]) -> list[Item]:
-    """Weighted sum of strategies, each list's scores first divided by that list's best score (so every
-    component contributes on a 0–1 scale, as :class:`graphengine.analytics.scoring.Blend` does); an item's
-    reasons are its components' reasons, largest weighted contribution first."""
-    totals: dict[str, float] = {}
-    parts: dict[str, list[tuple[float, Reason]]] = {}
-    first: dict[str, Item] = {}
-    for kind, items in lists.items():
-        weight = weights.get(kind, 0.0)
-        peak = max((item.score for item in items), default=0.0)
-        if weight <= 0 or peak <= 0:
-            continue
-        for item in items:
-            share = weight * item.score / peak
-            totals[item.product_id] = totals.get(item.product_id, 0.0) + share
-            parts.setdefault(item.product_id, []).extend((share, replace(r, weight=share)) for r in item.reasons)
-            first.setdefault(item.product_id, item)
-    ranked = sorted(totals, key=lambda key: (-totals[key], key))
-    return [
-        replace(
-            first[key],
-            score=totals[key],
-            strategy="blend",
-            reasons=tuple(reason for _, reason in sorted(parts[key], key=lambda p: -p[0])),
-        )
-        for key in ranked
-    ]
-
-
 def fill(items: Sequence[Item], extra: Iterable[Item], limit: int, exclude: Iterable[str] = ()) -> list[Item]:
     """``items`` topped up to ``limit`` with ``extra`` items that are neither listed already nor excluded."""
     out = list(items[:limit])
@@ -141,4 +103,4 @@ def fill(items: Sequence[Item], extra: Iterable[Item], limit: int, exclude: Iter
     return out
 
 
-__all__ = ["Item", "Reason", "blend", "explain", "fill", "handle_of", "to_items"]
+__all__ = ["Item", "Reason", "explain", "fill", "handle_of", "to_items"]

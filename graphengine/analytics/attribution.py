@@ -40,12 +40,15 @@ __all__ = [
     "Paths",
     "attribute",
     "attribute_all",
+    "attribute_available",
     "conversion_paths",
+    "credits_by_channel",
     "heuristic",
     "markov",
 ]
 
 HEURISTIC_MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
+TIMED_MODELS = ("time_decay",)
 DAY = 86400.0
 
 
@@ -74,6 +77,11 @@ class Paths:
     @property
     def lengths(self) -> IntArray:
         return np.diff(self.offsets)
+
+    @property
+    def has_times(self) -> bool:
+        """Whether every touch and path end has a time (aggregated paths have none)."""
+        return not (np.isnan(self.touch_ts).any() or np.isnan(self.end_ts).any())
 
     @classmethod
     def from_sequences(
@@ -351,3 +359,28 @@ def attribute_all(
     for order in markov_orders:
         out[f"markov_{order}"] = markov(paths, order=order)
     return out
+
+
+def attribute_available(
+    paths: Paths, model: str = "all", *, markov_orders: Sequence[int] = (1, 2), half_life_seconds: float = 7 * DAY
+) -> tuple[dict[str, Attribution], dict[str, str]]:
+    """``model`` (or every model for ``"all"``) on ``paths``; models that need touch times are skipped, with the
+    reason, when the paths have none. Asking for such a model by name on such paths raises AnalysisError."""
+    names = [*HEURISTIC_MODELS, *(f"markov_{o}" for o in markov_orders)] if model == "all" else [model]
+    why = "needs touch and conversion times; these paths have none (aggregated paths)"
+    skipped = {m: why for m in names if m in TIMED_MODELS and not paths.has_times}
+    if model != "all" and skipped:
+        raise AnalysisError(f"{model} {why}", details={"model": model})
+    done = {m: attribute(paths, m, half_life_seconds=half_life_seconds) for m in names if m not in skipped}
+    return done, skipped
+
+
+def credits_by_channel(results: dict[str, Attribution]) -> dict[str, dict[str, dict[str, float]]]:
+    """model → channel → {conversions, value[, removalEffect]}: the JSON shape of every attribution answer."""
+    return {
+        name: {
+            rec["channel"]: {k: rec[k] for k in ("conversions", "value", "removalEffect") if rec[k] is not None}
+            for rec in result.to_records()
+        }
+        for name, result in results.items()
+    }

@@ -11,11 +11,18 @@ Linked customers form groups by connected components; each group of two or more 
 ``RESOLVED_TO {confidence, rule, kinds, runId}`` (its best link). A new run supersedes the previous run's links
 (they are kept, marked ``supersededBy``) and :func:`undo_resolution` deletes a run's profiles and reactivates
 what it superseded. :func:`explain_pair` says why two customers do (or do not) share a profile.
+
+After an erasure, :func:`reresolve_profiles` resolves the members left in each profile that lost one again, with
+that run's rules over their identifiers: a link that went through the erased customer no longer holds them
+together, each remaining group keeps a profile (with the rule and kinds of its own links) and a customer left
+alone keeps none. A profile of one member is no profile.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -25,9 +32,11 @@ from graphengine.analytics.backends import Backend, get_backend
 from graphengine.analytics.graph import ProjectedGraph
 from graphengine.analytics.projection import project_identity
 from graphengine.analytics.runs import analysis_run
+from graphengine.analytics.subgraph import WHOLE_GRAPH, Scope
 from graphengine.errors import NotFound
 from graphengine.model.customers import STRONG_IDENTIFIERS
 from graphengine.store import Store
+from graphengine.store.driver import QueryRunner
 
 WEAK_IDENTIFIERS = frozenset({"device", "cookie"})
 
@@ -101,13 +110,15 @@ def _shared_columns(b: sp.csc_array, i: int, j: int) -> np.ndarray[Any, Any]:
 
 
 def run_identity_resolution(
-    store: Store, *, rules: IdentityRules | None = None, backend: str = "igraph"
+    store: Store, *, rules: IdentityRules | None = None, backend: str = "igraph", scope: Scope = WHOLE_GRAPH
 ) -> dict[str, Any]:
-    """Resolve identities over the graph, write Profiles and supersede the previous run's links."""
+    """Resolve identities over the graph (or ``scope``), write Profiles and supersede the previous run's links
+    (of the profiles with a member in the scope, for a scoped run)."""
     rules = rules or IdentityRules()
-    with analysis_run(store, "identity", "shared-identifier components", backend, "identity", rules.__dict__) as run:
+    params = {**rules.__dict__, "scope": scope.describe()}
+    with analysis_run(store, "identity", "shared-identifier components", backend, "identity", params) as run:
         with run.timed("project"):
-            graph, kinds = project_identity(store)
+            graph, kinds = project_identity(store, scope)
             n_customers = graph.n_nodes - len(kinds)
             incidence = sp.csr_array(
                 (np.ones(graph.n_edges), (graph.src, graph.dst - n_customers)), shape=(n_customers, len(kinds))
@@ -117,7 +128,11 @@ def run_identity_resolution(
                 graph.node_ids[:n_customers], incidence, kinds, rules, backend=get_backend(backend, store=store)
             )
         with run.timed("write"):
-            store.write("identity.supersede_links", {"runId": run.run_id})
+            if scope.whole:
+                store.write("identity.supersede_links", {"runId": run.run_id})
+            else:
+                in_scope = graph.node_ids[:n_customers].tolist()
+                store.write("identity.supersede_scope_links", {"runId": run.run_id, "customers": in_scope})
             rows = [
                 {"profileId": f"{run.run_id}:{group[0]}", "members": [result.members[c] for c in group]}
                 for group in result.groups
@@ -131,6 +146,49 @@ def run_identity_resolution(
             resolvedCustomers=sum(len(g) for g in result.groups),
         )
     return run.summary()
+
+
+def reresolve_profiles(run: QueryRunner, profile_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Resolve the remaining members of ``profile_ids`` again (in the caller's transaction, through ``run``) and
+    replace each profile by the groups they still form. Returns, per old profile, ``{profileId, into, alone}``:
+    the new profile ids and the customers left without a profile."""
+    if not profile_ids:
+        return []
+    rows = run("identity.get_profile_evidence", {"profileIds": list(profile_ids)})
+    replacements, revised = [], []
+    for row in rows:
+        rules = _rules_of(row["params"])
+        customers = np.asarray(sorted(row["members"]), dtype=object)
+        usable = [i for i in row["identifiers"] if i["holders"] <= rules.max_shared]
+        keys = sorted({i["idKey"] for i in usable})
+        kind_of = {i["idKey"]: i["kind"] for i in usable}
+        index = {c: k for k, c in enumerate(customers.tolist())}
+        column = {key: k for k, key in enumerate(keys)}
+        incidence = sp.csr_array(
+            (np.ones(len(usable)), ([index[i["customerId"]] for i in usable], [column[i["idKey"]] for i in usable])),
+            shape=(len(customers), len(keys)),
+        )
+        result = resolve(customers, incidence, np.asarray([kind_of[k] for k in keys], dtype=object), rules)
+        prefix = row["runId"] or "profile"
+        groups = [{"profileId": f"{prefix}:{g[0]}", "members": [result.members[c] for c in g]} for g in result.groups]
+        replacements.append({"profileId": row["profileId"], "groups": groups})
+        grouped = {c for g in result.groups for c in g}
+        revised.append(
+            {
+                "profileId": row["profileId"],
+                "into": [g["profileId"] for g in groups],
+                "alone": [c for c in customers.tolist() if c not in grouped],
+            }
+        )
+    run("identity.replace_profiles", {"rows": replacements})
+    return revised
+
+
+def _rules_of(params: str | None) -> IdentityRules:
+    """The rules a resolution run recorded (AnalysisRun.params); the defaults where it recorded none."""
+    known = {f.name for f in fields(IdentityRules)}
+    recorded = json.loads(params) if params else {}
+    return IdentityRules(**{k: v for k, v in recorded.items() if k in known})
 
 
 def undo_resolution(store: Store, run_id: str) -> dict[str, int]:
@@ -162,4 +220,12 @@ def explain_pair(store: Store, a: str, b: str) -> dict[str, Any]:
     return {"a": a, "b": b, "sameProfile": same, "sharedKinds": row["shared"], "explanation": because, **row}
 
 
-__all__ = ["IdentityRules", "Resolution", "explain_pair", "resolve", "run_identity_resolution", "undo_resolution"]
+__all__ = [
+    "IdentityRules",
+    "Resolution",
+    "explain_pair",
+    "reresolve_profiles",
+    "resolve",
+    "run_identity_resolution",
+    "undo_resolution",
+]

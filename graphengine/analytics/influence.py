@@ -6,6 +6,10 @@ and writes them as properties (``pagerank``, ``betweenness``, ``eigenvector``, `
 PageRank and betweenness, 2-hop reach (``reach2``), engagement (``mentions``) and the advocate pyramid tier
 (``advocateLevel``: follower → supporter → organizer → leader, rules in :class:`PyramidRules`), and the list
 is read back ranked by :func:`list_influencers`, per platform and per community.
+
+Consent: scores are computed on the whole follow graph, but a list never shows an account owned by a customer
+without profiling consent (``consentProfiling`` false or absent); :func:`count_withheld_accounts` says how many
+were left out. Accounts no customer owns are not customers and are listed.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from graphengine.analytics.centrality import (
 from graphengine.analytics.graph import ProjectedGraph
 from graphengine.analytics.projection import project
 from graphengine.analytics.runs import analysis_run, write_node_properties
+from graphengine.analytics.subgraph import WHOLE_GRAPH, Scope
 from graphengine.errors import AnalysisError
 from graphengine.store import Store
 
@@ -56,17 +61,19 @@ def run_centrality(
     betweenness_samples: int | None = None,
     seed: int = 42,
     projected: ProjectedGraph | None = None,
+    scope: Scope = WHOLE_GRAPH,
 ) -> dict[str, Any]:
-    """Compute centralities on a projection and write them back; returns the run summary."""
+    """Compute centralities on a projection of ``scope`` and write them back; returns the run summary."""
     params = {
         "algorithms": list(algorithms),
         "damping": damping,
         "betweennessSamples": betweenness_samples,
         "seed": seed,
+        "scope": scope.describe(),
     }
     with analysis_run(store, "centrality", ",".join(algorithms), backend, graph, params) as run:
         with run.timed("project"):
-            g = projected if projected is not None else project(store, graph)
+            g = projected if projected is not None else project(store, graph, scope)
         label = _label(g)
         with run.timed("compute"):
             result = compute_centrality(
@@ -97,14 +104,16 @@ def run_influencers(
     damping: float = 0.85,
     seed: int = 42,
     rules: PyramidRules | None = None,
+    scope: Scope = WHOLE_GRAPH,
 ) -> dict[str, Any]:
-    """PageRank + betweenness + reach + engagement + advocate pyramid on the social graph, written back."""
-    params = {"damping": damping, "seed": seed}
+    """PageRank + betweenness + reach + engagement + advocate pyramid on the social graph (of ``scope``)."""
+    params = {"damping": damping, "seed": seed, "scope": scope.describe()}
     with analysis_run(store, "influencers", "pagerank,betweenness", backend, "social", params) as run:
         with run.timed("project"):
-            g = project(store, "social")
+            g = project(store, "social", scope)
         if g.n_nodes == 0:
-            raise AnalysisError("the social graph is empty: load accounts and follows first")
+            where = "" if scope.whole else " in this scope"
+            raise AnalysisError(f"the social graph is empty{where}: load accounts and follows first")
         with run.timed("compute"):
             result = compute_centrality(
                 g,
@@ -114,7 +123,7 @@ def run_influencers(
                 seed=seed,
             )
             reach = two_hop_reach(g, np.arange(g.n_nodes))
-            engagement = _engagement(store, g)
+            engagement = _engagement(store, g, scope)
             pyramid = advocate_pyramid(result.scores["pagerank"], engagement, rules=rules)
         with run.timed("write"):
             columns: dict[str, Any] = {PROPERTY_NAMES[k]: v for k, v in result.scores.items()}
@@ -130,8 +139,8 @@ def run_influencers(
     return run.summary() | {"pyramid": {"counts": pyramid.counts, "thresholds": pyramid.thresholds}}
 
 
-def _engagement(store: Store, g: ProjectedGraph) -> np.ndarray[Any, np.dtype[np.float64]]:
-    rows = store.query("analytics.stream_account_engagement")[0]
+def _engagement(store: Store, g: ProjectedGraph, scope: Scope) -> np.ndarray[Any, np.dtype[np.float64]]:
+    rows = store.query("analytics.stream_account_engagement", scope.params())[0]
     mentions = np.zeros(g.n_nodes, dtype=np.float64)
     if rows["ids"]:
         mentions[g.index_of(np.asarray(rows["ids"], dtype=object))] = np.asarray(rows["mentions"], dtype=np.float64)
@@ -141,10 +150,17 @@ def _engagement(store: Store, g: ProjectedGraph) -> np.ndarray[Any, np.dtype[np.
 def list_influencers(
     store: Store, *, limit: int = 20, platform: str | None = None, community_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Accounts ranked by PageRank, with reach, community, engagement, pyramid tier and owner."""
+    """Accounts ranked by PageRank, with reach, community, engagement, pyramid tier and owner. Accounts owned by a
+    customer without profiling consent are left out (:func:`count_withheld_accounts` counts them)."""
     return store.query(
         "analytics.list_influencers", {"limit": limit, "platform": platform, "communityId": community_id}
     )
 
 
-__all__ = ["list_influencers", "run_centrality", "run_influencers"]
+def count_withheld_accounts(store: Store, *, platform: str | None = None, community_id: int | None = None) -> int:
+    """How many scored accounts :func:`list_influencers` leaves out for lack of their owner's profiling consent."""
+    rows = store.query("analytics.count_withheld_accounts", {"platform": platform, "communityId": community_id})
+    return int(rows[0]["accounts"])
+
+
+__all__ = ["count_withheld_accounts", "list_influencers", "run_centrality", "run_influencers"]

@@ -32,7 +32,7 @@ from graphengine.analytics._journey_paths import (
     path_to_account,
     path_to_product,
 )
-from graphengine.analytics.attribution import DAY, attribute, attribute_all, conversion_paths
+from graphengine.analytics.attribution import DAY, attribute, attribute_all, conversion_paths, credits_by_channel
 from graphengine.analytics.journeys import (
     NAMED_PATTERNS,
     Events,
@@ -239,12 +239,7 @@ def attribution(
         results = attribute_all(paths, markov_orders=markov_orders, half_life_seconds=half_life)
     else:
         results = {model: attribute(paths, model, half_life_seconds=half_life)}
-    models: dict[str, Any] = {}
-    for name, result in results.items():
-        models[name] = {
-            rec["channel"]: {k: rec[k] for k in ("conversions", "value", "removalEffect") if rec[k] is not None}
-            for rec in result.to_records()
-        }
+    models = credits_by_channel(results)
     return {
         "since": iso(as_datetime(since)),
         "lookbackDays": lookback_days,

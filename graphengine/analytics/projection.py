@@ -12,6 +12,9 @@ driver decodes columns, not millions of records) and maps keys to dense indices 
 * ``identity``   Customer–Identifier bipartite, with the identifier kinds.
 * ``custom``     two analyst queries: one returning ``id`` per node, one returning ``source``, ``target`` and
                  optionally ``weight`` per edge.
+
+Every named projection takes a :class:`~graphengine.analytics.subgraph.Scope` (platform, time window, edge
+kinds); edges whose ends fall outside the scope's node set are left out.
 """
 
 from __future__ import annotations
@@ -22,20 +25,36 @@ import numpy as np
 import scipy.sparse as sp
 
 from graphengine.analytics.graph import MemoryEstimate, ProjectedGraph, estimate_memory
+from graphengine.analytics.subgraph import WHOLE_GRAPH, Scope
 from graphengine.errors import AnalysisError
 from graphengine.store import Store
 
 PROJECTIONS = ("social", "purchases", "customers", "identity")
 
 
-def _one(store: Store, name: str) -> dict[str, Any]:
-    rows = store.query(name)
+def _one(store: Store, name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    rows = store.query(name, params)
     return rows[0] if rows else {}
 
 
-def project_social(store: Store) -> ProjectedGraph:
-    ids = _one(store, "analytics.stream_account_ids")["ids"]
-    edges = _one(store, "analytics.stream_follow_edges")
+def _positions(keys: np.ndarray[Any, Any], wanted: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Index of each ``wanted`` key in ``keys``; -1 for keys that are not there (out of scope)."""
+    if keys.size == 0:
+        return np.full(wanted.size, -1, dtype=np.int64)
+    sorter = np.argsort(keys)
+    at = np.searchsorted(keys, wanted, sorter=sorter)
+    found = sorter[np.minimum(at, keys.size - 1)]
+    return np.where((at < keys.size) & (keys[found] == wanted), found, -1).astype(np.int64)
+
+
+def _customer_ids(store: Store, scope: Scope) -> np.ndarray[Any, Any]:
+    return np.asarray(_one(store, "analytics.stream_customer_ids", {"platform": scope.platform})["ids"], dtype=object)
+
+
+def project_social(store: Store, scope: Scope = WHOLE_GRAPH) -> ProjectedGraph:
+    scope.edges_for("social")
+    ids = _one(store, "analytics.stream_account_ids", {"platform": scope.platform})["ids"]
+    edges = _one(store, "analytics.stream_follow_edges", scope.params())
     return ProjectedGraph.from_edges(
         np.asarray(edges["src"], dtype=object),
         np.asarray(edges["dst"], dtype=object),
@@ -45,19 +64,28 @@ def project_social(store: Store) -> ProjectedGraph:
     )
 
 
-def _purchase_matrix(store: Store) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], sp.csr_array]:
-    customers = np.asarray(_one(store, "analytics.stream_customer_ids")["ids"], dtype=object)
-    edges = _one(store, "analytics.stream_purchase_edges")
-    products, p_index = np.unique(np.asarray(edges["dst"], dtype=object), return_inverse=True)
-    c_sorter = np.argsort(customers)
-    c_index = c_sorter[np.searchsorted(customers, np.asarray(edges["src"], dtype=object), sorter=c_sorter)]
-    weight = np.asarray(edges["weight"], dtype=np.float64)
-    matrix = sp.csr_array((weight, (c_index, p_index)), shape=(len(customers), len(products)))
+def _purchase_matrix(
+    store: Store, scope: Scope = WHOLE_GRAPH, *, with_purchases: bool = True
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], sp.csr_array]:
+    """Customers in scope × the products they bought in scope (purchase counts, or lines in the time window)."""
+    customers = _customer_ids(store, scope)
+    if not with_purchases:
+        return customers, np.empty(0, dtype=object), sp.csr_array((len(customers), 0))
+    if scope.timed:
+        edges = _one(store, "analytics.stream_purchase_lines_between", {"since": scope.since, "until": scope.until})
+    else:
+        edges = _one(store, "analytics.stream_purchase_edges")
+    c_index = _positions(customers, np.asarray(edges.get("src") or [], dtype=object))
+    keep = c_index >= 0
+    products, p_index = np.unique(np.asarray(edges.get("dst") or [], dtype=object)[keep], return_inverse=True)
+    weight = np.asarray(edges.get("weight") or [], dtype=np.float64)[keep]
+    matrix = sp.csr_array((weight, (c_index[keep], p_index)), shape=(len(customers), len(products)))
     return customers, products, matrix
 
 
-def project_purchases(store: Store) -> ProjectedGraph:
-    customers, products, matrix = _purchase_matrix(store)
+def project_purchases(store: Store, scope: Scope = WHOLE_GRAPH) -> ProjectedGraph:
+    scope.edges_for("purchases")
+    customers, products, matrix = _purchase_matrix(store, scope)
     coo = matrix.tocoo()
     nodes = np.concatenate([np.char.add("c:", customers.astype(str)), np.char.add("p:", products.astype(str))])
     return ProjectedGraph(
@@ -70,8 +98,11 @@ def project_purchases(store: Store) -> ProjectedGraph:
     )
 
 
-def project_customers(store: Store, *, top_k: int = 20, referral_weight: float = 2.0) -> ProjectedGraph:
-    customers, _, matrix = _purchase_matrix(store)
+def project_customers(
+    store: Store, scope: Scope = WHOLE_GRAPH, *, top_k: int = 20, referral_weight: float = 2.0
+) -> ProjectedGraph:
+    kinds = scope.edges_for("customers")
+    customers, _, matrix = _purchase_matrix(store, scope, with_purchases="PURCHASED" in kinds)
     binary = (matrix > 0).astype(np.float64)
     shared = sp.csr_array(binary @ binary.T)
     shared.setdiag(0)
@@ -80,11 +111,16 @@ def project_customers(store: Store, *, top_k: int = 20, referral_weight: float =
     upper = coo.row < coo.col  # the pruned matrix is symmetric: one undirected edge per pair
     src, dst = coo.row[upper].astype(np.int64), coo.col[upper].astype(np.int64)
     weight = coo.data[upper].astype(np.float64)
-    refs = _one(store, "analytics.stream_referral_edges")
+    refs = (
+        _one(store, "analytics.stream_referral_edges", {"since": scope.since, "until": scope.until})
+        if "REFERRED" in kinds
+        else {}
+    )
     if refs.get("src"):
-        sorter = np.argsort(customers)
-        r_src = sorter[np.searchsorted(customers, np.asarray(refs["src"], dtype=object), sorter=sorter)]
-        r_dst = sorter[np.searchsorted(customers, np.asarray(refs["dst"], dtype=object), sorter=sorter)]
+        r_src = _positions(customers, np.asarray(refs["src"], dtype=object))
+        r_dst = _positions(customers, np.asarray(refs["dst"], dtype=object))
+        inside = (r_src >= 0) & (r_dst >= 0)
+        r_src, r_dst = r_src[inside], r_dst[inside]
         src, dst = np.concatenate([src, r_src]), np.concatenate([dst, r_dst])
         weight = np.concatenate([weight, np.full(len(r_src), referral_weight)])
     return ProjectedGraph(customers, src, dst, weight, directed=False, name="customers")
@@ -105,19 +141,23 @@ def _top_k_per_row(matrix: sp.csr_array, k: int) -> sp.csr_array:
     return sp.csr_array(pruned.maximum(pruned.T))
 
 
-def project_identity(store: Store) -> tuple[ProjectedGraph, np.ndarray[Any, Any]]:
+def project_identity(store: Store, scope: Scope = WHOLE_GRAPH) -> tuple[ProjectedGraph, np.ndarray[Any, Any]]:
     """Customer–Identifier bipartite graph (customers first) and the kind of each identifier node."""
-    customers = np.asarray(_one(store, "analytics.stream_customer_ids")["ids"], dtype=object)
-    edges = _one(store, "analytics.stream_identifier_edges")
-    idents, i_index = np.unique(np.asarray(edges["dst"], dtype=object), return_inverse=True)
+    customers = _customer_ids(store, scope)
+    edges = _one(
+        store,
+        "analytics.stream_identifier_edges",
+        {"kinds": list(scope.edges_for("identity")), "since": scope.since, "until": scope.until},
+    )
+    c_index = _positions(customers, np.asarray(edges.get("src") or [], dtype=object))
+    keep = c_index >= 0
+    idents, i_index = np.unique(np.asarray(edges.get("dst") or [], dtype=object)[keep], return_inverse=True)
     kinds = np.empty(len(idents), dtype=object)
-    kinds[i_index] = np.asarray(edges["kind"], dtype=object)
-    sorter = np.argsort(customers)
-    c_index = sorter[np.searchsorted(customers, np.asarray(edges["src"], dtype=object), sorter=sorter)]
+    kinds[i_index] = np.asarray(edges.get("kind") or [], dtype=object)[keep]
     nodes = np.concatenate([customers, idents]).astype(object)
     graph = ProjectedGraph(
         nodes,
-        c_index.astype(np.int64),
+        c_index[keep].astype(np.int64),
         i_index.astype(np.int64) + len(customers),
         None,
         directed=False,
@@ -145,16 +185,16 @@ def project_custom(
     )
 
 
-def project(store: Store, name: str) -> ProjectedGraph:
-    """A named projection (``social``, ``purchases``, ``customers``, ``identity``)."""
+def project(store: Store, name: str, scope: Scope = WHOLE_GRAPH) -> ProjectedGraph:
+    """A named projection (``social``, ``purchases``, ``customers``, ``identity``) of the scope's subgraph."""
     if name == "social":
-        return project_social(store)
+        return project_social(store, scope)
     if name == "purchases":
-        return project_purchases(store)
+        return project_purchases(store, scope)
     if name == "customers":
-        return project_customers(store)
+        return project_customers(store, scope)
     if name == "identity":
-        return project_identity(store)[0]
+        return project_identity(store, scope)[0]
     raise AnalysisError(f"unknown projection {name!r}; one of {', '.join(PROJECTIONS)}")
 
 

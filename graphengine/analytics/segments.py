@@ -17,6 +17,7 @@ from graphengine.analytics.communities import detect_communities
 from graphengine.analytics.graph import ProjectedGraph
 from graphengine.analytics.projection import project
 from graphengine.analytics.runs import analysis_run, write_node_properties
+from graphengine.analytics.subgraph import WHOLE_GRAPH, Scope
 from graphengine.errors import AnalysisError, NotFound
 from graphengine.store import Store
 
@@ -41,18 +42,21 @@ def run_communities(
     backend: str = "igraph",
     seed: int = 42,
     projected: ProjectedGraph | None = None,
+    partition: str = "component",
+    scope: Scope = WHOLE_GRAPH,
 ) -> dict[str, Any]:
-    """Detect communities on a projection and write them back; returns the run summary."""
-    params = {"resolution": resolution, "seed": seed}
+    """Detect communities on a projection of ``scope`` and write them back; returns the run summary.
+    ``partition`` is ``"component"`` (each connected component against its own edges, the default) or
+    ``"graph"`` (one modularity over the projection)."""
+    params = {"resolution": resolution, "seed": seed, "partition": partition, "scope": scope.describe()}
     with analysis_run(store, "communities", algorithm, backend, graph, params) as run:
         with run.timed("project"):
-            g = projected if projected is not None else project(store, graph)
+            g = projected if projected is not None else project(store, graph, scope)
         if g.name not in LABELS:
             raise AnalysisError(f"communities are written back for the {' and '.join(LABELS)} projections only")
         with run.timed("compute"):
-            result = detect_communities(
-                g, algorithm, resolution=resolution, seed=seed, backend=get_backend(backend, store=store)
-            )
+            impl = get_backend(backend, store=store)
+            result = detect_communities(g, algorithm, resolution=resolution, seed=seed, backend=impl, scope=partition)
             membership = _by_size(result.membership)
         with run.timed("write"):
             columns: dict[str, Any] = {"communityId": membership}
@@ -67,7 +71,12 @@ def run_communities(
                 )
         sizes = np.bincount(membership)
         run.counts.update(nodes=g.n_nodes, edges=g.n_edges, communities=int(sizes.size))
-        run.metrics.update(modularity=float(result.modularity), largest=int(sizes.max(initial=0)))
+        run.counts["components"] = int(result.summary["components"])
+        run.metrics.update(
+            modularity=float(result.modularity),
+            componentModularity=float(result.summary["component_modularity"]),
+            largest=int(sizes.max(initial=0)),
+        )
     return run.summary() | {"sizes": sizes[:20].tolist()}
 
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 import graphengine
@@ -25,14 +27,20 @@ from graphengine.api.cache import ResponseCache
 from graphengine.api.docs import install_docs
 from graphengine.api.errors import install_error_handlers
 from graphengine.api.fastpath import CacheFirst
+from graphengine.api.gate import AccessGate, AccessPolicy
+from graphengine.api.keys import KeyRing
+from graphengine.api.recommender import open_recommender
 from graphengine.api.routes import analytics, customers, events, health, journeys, recommendations
 from graphengine.config import Settings
 from graphengine.store import Store
 
 DESCRIPTION = (
     "Recommendations, people you may know, influencers, communities, unified customer profiles, event "
-    "ingestion and GDPR erasure over the graphengine Neo4j graph. Reads need no key; POST /events and "
-    "DELETE /customers/{id} need an X-API-Key."
+    "ingestion and GDPR erasure over the graphengine Neo4j graph. Endpoints that return a person's data need "
+    "an X-API-Key with the read scope; POST /events and DELETE /customers/{id} need the write scope. "
+    "Aggregates (influencers, communities, attribution, transitions, patterns) answer without a key, with the "
+    "account ids, handles and customer ids left out (null) unless the key has read. Bodies over the limit are "
+    "refused with 413 before they are read."
 )
 
 
@@ -43,6 +51,12 @@ class ApiOptions:
     retry_after_s: int = 5
     request_retry_s: float = 1.0
     connect_timeout_s: float = 3.0
+    # recommender serving: where artefacts live (default GRAPHENGINE_HOME), how often to look for a newly
+    # promoted model and re-read the product table, how long a customer's kept state is trusted
+    models_home: Path | None = None
+    model_check_s: float = 1.0
+    products_refresh_s: float = 60.0
+    customer_state_ttl_s: float = 30.0
 
 
 def api_store_settings(settings: Settings, options: ApiOptions) -> Settings:
@@ -55,17 +69,45 @@ def api_store_settings(settings: Settings, options: ApiOptions) -> Settings:
     )
 
 
+def _required_scope(dependant: Dependant) -> str | None:
+    """The scope a route's dependencies demand (see :func:`graphengine.api.deps.require_scope`)."""
+    for dep in dependant.dependencies:
+        scope = getattr(dep.call, "required_scope", None) or _required_scope(dep)
+        if scope:
+            return str(scope)
+    return None
+
+
+def access_policy(settings: Settings, routes: list[APIRoute]) -> AccessPolicy:
+    """The gate's policy; raises ConfigError for a malformed key entry."""
+    rules = tuple(
+        (route.path_regex, frozenset(route.methods or ()), scope)
+        for route in routes
+        if (scope := _required_scope(route.dependant)) is not None
+    )
+    return AccessPolicy(KeyRing(settings.api_keys), settings.api_open, settings.api_max_body_bytes, rules)
+
+
 def create_app(settings: Settings, options: ApiOptions | None = None) -> FastAPI:
-    """Build the app; nothing connects until the first request."""
+    """Build the app; nothing connects until the first request. Raises ConfigError for a malformed key."""
     opts = options or ApiOptions()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(api_store_settings(settings, opts))
         app.state.store = store
+        app.state.recommender = open_recommender(
+            store,
+            opts.models_home or settings.home,
+            app.state.cache,
+            check_s=opts.model_check_s,
+            products_s=opts.products_refresh_s,
+            state_ttl_s=opts.customer_state_ttl_s,
+        )
         try:
             yield
         finally:
+            app.state.recommender.holder.stop()
             store.close()
 
     app = FastAPI(
@@ -82,16 +124,15 @@ def create_app(settings: Settings, options: ApiOptions | None = None) -> FastAPI
     app.state.versions = {}
     install_error_handlers(app)
     app.add_middleware(CacheFirst)
-    for module in (health, recommendations, customers, events, analytics, journeys):
+    app.add_middleware(AccessGate)  # added last, so it runs first: keys and the body limit before anything
+    modules = (health, recommendations, customers, events, analytics, journeys)
+    for module in modules:
         app.include_router(module.router)
-    app.state.route_methods = [
-        (route.path_regex, set(route.methods or ()))
-        for module in (health, recommendations, customers, events, analytics, journeys)
-        for route in module.router.routes
-        if isinstance(route, APIRoute)
-    ]
+    routes = [route for module in modules for route in module.router.routes if isinstance(route, APIRoute)]
+    app.state.route_methods = [(route.path_regex, set(route.methods or ())) for route in routes]
+    app.state.access = access_policy(settings, routes)
     install_docs(app)
     return app
 
 
-__all__ = ["ApiOptions", "api_store_settings", "create_app"]
+__all__ = ["ApiOptions", "access_policy", "api_store_settings", "create_app"]

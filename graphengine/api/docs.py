@@ -2,8 +2,8 @@
 
 FastAPI's Swagger UI and ReDoc pages load their JavaScript and CSS from a CDN, which fails on machines
 without internet access; they are turned off. ``GET /docs`` lists every operation with its parameters
-(types, bounds, defaults), request body, responses and security from ``/openapi.json``, with no script and
-no external asset.
+(types, bounds, defaults), request body, responses and security (the scope a key needs) from
+``/openapi.json``, with no script and no external asset.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ def _parameters(op: dict[str, Any]) -> str:
 
 
 def _operation(path: str, method: str, op: dict[str, Any]) -> str:
-    secured = " <span class=lock>🔒 X-API-Key</span>" if op.get("security") and method != "get" else ""
+    scope = "write" if method != "get" else "read"
+    secured = f" <span class=lock>🔒 X-API-Key ({scope})</span>" if op.get("security") else ""
     body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
     responses = ", ".join(
         f"{code} {html.escape(_schema_text(r.get('content', {}).get('application/json', {}).get('schema', {})))}"

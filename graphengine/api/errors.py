@@ -13,6 +13,9 @@ AnalysisError                  409     ``analysis_error``
 ConfigError                    500     ``config_error`` (e.g. Neo4j rejects the credentials)
 request validation (FastAPI)   422     ``validation_failed`` (``details.errors``: loc, msg, type)
 HTTPException (404/405/401…)   same    ``not_found``, ``method_not_allowed``, ``unauthorized``, …
+(access gate) no/wrong key     401     ``unauthorized`` (+ ``WWW-Authenticate: X-API-Key``)
+(access gate) scope missing    403     ``forbidden`` (also: no keys configured at all)
+(access gate) body too large   413     ``payload_too_large`` (+ ``Connection: close``)
 anything else                  500     ``internal_error`` (logged; the message says nothing internal)
 =============================  ======  ==========================================================
 """
@@ -136,6 +139,8 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
         headers["Allow"] = _allowed_methods(request)
     if exc.status_code == 503:
         headers.update(_retry_after(request))
+    if exc.status_code == 413:  # the rest of the body is not read, so the connection cannot carry another request
+        headers["Connection"] = "close"
     return error_response(exc.status_code, code, message, {}, headers or None)
 
 

@@ -161,8 +161,11 @@ def people_out(result: People) -> PeopleOut:
 
 
 # ------------------------------------------------------------------------------------ influence, communities
+REDACTED = "null when the API key lacks the read scope"
+
+
 class InfluencerOut(Out):
-    accountId: str
+    accountId: str | None = Field(default=None, description=REDACTED)
     handle: str | None = None
     platform: str | None = None
     score: float | None = Field(default=None, description="PageRank")
@@ -172,7 +175,7 @@ class InfluencerOut(Out):
     communityId: int | None = None
     mentions: int | None = None
     advocateLevel: str | None = None
-    customerId: str | None = None
+    customerId: str | None = Field(default=None, description=REDACTED)
 
 
 class InfluencersOut(Out):
@@ -191,8 +194,8 @@ class CommunitiesOut(Out):
 
 
 class CommunityInfluencerOut(Out):
-    accountId: str
-    handle: str | None = None
+    accountId: str | None = Field(default=None, description=REDACTED)
+    handle: str | None = Field(default=None, description=REDACTED)
     score: float | None = None
 
 

@@ -23,9 +23,28 @@ def uvicorn_config(settings: Settings, options: ApiOptions | None = None, *, log
     )
 
 
+def access_summary(settings: Settings) -> str:
+    """What ``graphengine serve`` says about access when it starts (never a key itself)."""
+    base = f"http://{settings.api_host}:{settings.api_port}"
+    if settings.api_keys:
+        who = f"{len(settings.api_keys)} API key(s) configured; personal data needs one with the read scope"
+    elif settings.api_open:
+        who = "no API keys, GRAPHENGINE_API_OPEN=true: personal data is readable WITHOUT a key (development only)"
+    else:
+        who = "no API keys configured: personal data and writes are refused (set GRAPHENGINE_API_KEYS)"
+    return (
+        f"{who}; body limit {settings.api_max_body_bytes} bytes. Try:\n"
+        f"  curl -s {base}/health\n"
+        f'  curl -s -H "X-API-Key: $GRAPHENGINE_KEY" {base}/customers/C000001\n'
+        f"  curl -s '{base}/influencers?limit=5'   # without a read key: no ids or handles"
+    )
+
+
 def serve(settings: Settings, options: ApiOptions | None = None, *, log_level: str = "info") -> None:
-    """Serve until interrupted (Ctrl-C / SIGTERM)."""
-    uvicorn.Server(uvicorn_config(settings, options, log_level=log_level)).run()
+    """Serve until interrupted (Ctrl-C / SIGTERM); says first how access is configured."""
+    config = uvicorn_config(settings, options, log_level=log_level)
+    print(access_summary(settings), flush=True)
+    uvicorn.Server(config).run()
 
 
-__all__ = ["serve", "uvicorn_config"]
+__all__ = ["access_summary", "serve", "uvicorn_config"]

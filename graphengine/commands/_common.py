@@ -47,6 +47,9 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
+OUT_DIR_HELP = "Where quarantine files and reports go (default: GRAPHENGINE_LOADS_DIR, where erasure looks)."
+
+
 def settings() -> Settings:
     return get_settings()
 

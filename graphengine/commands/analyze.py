@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,6 +12,25 @@ from graphengine.store import Store
 app = typer.Typer(help="Influencer centrality, communities and identity resolution on the graph.", no_args_is_help=True)
 
 Graph = Annotated[str, typer.Option("--graph", help="Projection: social or customers.")]
+Platform = Annotated[
+    str | None, typer.Option(help="Only this platform's accounts (customers: those who own an account there).")
+]
+Since = Annotated[str | None, typer.Option(help="Only relationships at or after this ISO-8601 time.")]
+Until = Annotated[str | None, typer.Option(help="Only relationships before this ISO-8601 time.")]
+Edges = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--edges", help="Relationship kinds to keep (customers: PURCHASED, REFERRED; identity: email, phone, …)."
+    ),
+]
+
+
+def _scope(platform: str | None, since: str | None, until: str | None, edges: list[str] | None) -> Any:
+    from graphengine.analytics.subgraph import Scope
+
+    return Scope.parse(platform, since, until, edges)
+
+
 Backend = Annotated[
     str,
     typer.Option(
@@ -55,15 +74,26 @@ def centrality(
     backend: Backend = "igraph",
     damping: float = 0.85,
     samples: Annotated[int | None, typer.Option(help="Sampled betweenness with this many sources.")] = None,
+    platform: Platform = None,
+    since: Since = None,
+    until: Until = None,
+    edges: Edges = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Compute centralities and write them back on the projected nodes."""
+    """Compute centralities and write them back on the projected nodes (of the scope, if one is given)."""
     from graphengine.analytics.influence import run_centrality
 
+    scope = _scope(platform, since, until, edges)
     with Store(settings()) as store:
         _print_estimate(store, graph, backend)
         summary = run_centrality(
-            store, graph=graph, algorithms=algorithm, backend=backend, damping=damping, betweenness_samples=samples
+            store,
+            graph=graph,
+            algorithms=algorithm,
+            backend=backend,
+            damping=damping,
+            betweenness_samples=samples,
+            scope=scope,
         )
     _summary(summary, as_json)
 
@@ -72,27 +102,32 @@ def centrality(
 def influencers(
     backend: Backend = "igraph",
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
-    platform: str | None = None,
+    platform: Platform = None,
     community: Annotated[int | None, typer.Option("--community")] = None,
     recompute: Annotated[bool, typer.Option(help="Recompute scores first (default) or only list.")] = True,
+    since: Since = None,
+    until: Until = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """PageRank, betweenness, reach, engagement and advocate pyramid on the social graph; list the top."""
-    from graphengine.analytics.influence import list_influencers, run_influencers
+    """PageRank, betweenness, reach, engagement and advocate pyramid on the social graph; list the top.
+    With --platform (or --since/--until) the scores are computed on that part of the graph only."""
+    from graphengine.analytics.influence import count_withheld_accounts, list_influencers, run_influencers
 
+    scope = _scope(platform, since, until, None)
     with Store(settings()) as store:
         if recompute:
             _print_estimate(store, "social", backend)
-        summary = run_influencers(store, backend=backend) if recompute else {}
+        summary = run_influencers(store, backend=backend, scope=scope) if recompute else {}
         rows = list_influencers(store, limit=limit, platform=platform, community_id=community)
+        withheld = count_withheld_accounts(store, platform=platform, community_id=community)
     if as_json:
-        print_json({**summary, "influencers": rows})
+        print_json({**summary, "influencers": rows, "withheld": withheld})
         return
     if summary:
         _summary(summary, False)
     print_rows(
         rows,
-        "top influencers",
+        f"top influencers ({withheld:,} accounts of customers without profiling consent left out)",
         [
             "accountId",
             "handle",
@@ -115,6 +150,13 @@ def communities(
     resolution: float = 1.0,
     backend: Backend = "igraph",
     seed: int = 42,
+    partition: Annotated[
+        str, typer.Option(help="component: each connected component on its own (default); graph: one modularity.")
+    ] = "component",
+    platform: Platform = None,
+    since: Since = None,
+    until: Until = None,
+    edges: Edges = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Detect communities and write communityId back (social communities also go to account owners)."""
@@ -123,7 +165,14 @@ def communities(
     with Store(settings()) as store:
         _print_estimate(store, graph, backend)
         summary = run_communities(
-            store, graph=graph, algorithm=algorithm, resolution=resolution, backend=backend, seed=seed
+            store,
+            graph=graph,
+            algorithm=algorithm,
+            resolution=resolution,
+            backend=backend,
+            seed=seed,
+            partition=partition,
+            scope=_scope(platform, since, until, edges),
         )
         top = list_communities(store, limit=10) if graph == "social" else []
     if as_json:
@@ -148,12 +197,20 @@ def community(community_id: int, as_json: JsonOpt = False) -> None:
 
 
 @app.command("identity")
-def identity(backend: Backend = "igraph", as_json: JsonOpt = False) -> None:
+def identity(
+    backend: Backend = "igraph",
+    platform: Platform = None,
+    since: Since = None,
+    until: Until = None,
+    edges: Edges = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Resolve customers that share identifiers into Profiles (one strong, or two weak identifiers)."""
     from graphengine.analytics.identity import run_identity_resolution
 
+    scope = _scope(platform, since, until, edges)
     with Store(settings()) as store:
-        _summary(run_identity_resolution(store, backend=backend), as_json)
+        _summary(run_identity_resolution(store, backend=backend, scope=scope), as_json)
 
 
 @app.command("undo")

@@ -107,13 +107,55 @@ def attribution(
         str, typer.Option(help="all, first_touch, last_touch, linear, time_decay, position_based, markov_1, markov_2…")
     ] = "all",
     since: Since = None,
+    paths: Annotated[
+        Path | None,
+        typer.Option(
+            "--paths",
+            help="Aggregated paths (CSV or Parquet: path, total_conversions, total_conversion_value, "
+            "total_null) instead of the stored events.",
+        ),
+    ] = None,
+    map_: Annotated[
+        list[str],
+        typer.Option("--map", help="With --paths: name a column, source=ours (path, conversions, value or nulls)."),
+    ] = [],  # noqa: B006
+    separator: Annotated[str, typer.Option(help="With --paths: what separates the steps of a path.")] = ">",
+    as_json: JsonOpt = False,
 ) -> None:
-    """Multi-touch attribution of conversions (and conversion value) to channels, printed as JSON."""
+    """Multi-touch attribution of conversions (and conversion value) to channels (JSON, or a table with --paths)."""
+    if paths is not None:
+        _path_file_attribution(paths, model, map_, separator, as_json)
+        return
     from graphengine.analytics.journey_store import attribution as run_attribution
 
     with Store(settings()) as store:
         result = run_attribution(store, model, since)
     print_json(result)
+
+
+def _path_file_attribution(file: Path, model: str, maps: list[str], separator: str, as_json: bool) -> None:
+    from graphengine.analytics.path_files import path_file_attribution, read_path_file
+    from graphengine.cli import missing_file_exit
+    from graphengine.errors import ConfigError
+
+    missing_file_exit(file)
+    if any("=" not in item for item in maps):
+        raise ConfigError(f"--map takes source=ours, got {[m for m in maps if '=' not in m]}")
+    columns = {ours: source for source, ours in (item.split("=", 1) for item in maps)}
+    result = path_file_attribution(read_path_file(file, columns=columns, separator=separator), model)
+    if as_json:
+        print_json(result)
+        return
+    rows = [
+        {"model": name, "channel": channel, **credit}
+        for name, by_channel in result["models"].items()
+        for channel, credit in by_channel.items()
+    ]
+    print_rows(rows, f"attribution of {result['paths']} paths ({result['totalConversions']:g} conversions)")
+    for name, why in result["skipped"].items():
+        out.print(f"skipped {name}: {why}")
+    if result["rejectedRows"]:
+        out.print(f"{result['rejectedRows']} rows rejected (see --json for each row and its reasons)")
 
 
 @app.command("customer")

@@ -15,7 +15,7 @@ import typer.main
 from rich.table import Table
 from typer.core import TyperCommand
 
-from graphengine.commands._common import EpochOpt, JsonOpt, TimezoneOpt, err, out, settings, value_rules
+from graphengine.commands._common import OUT_DIR_HELP, EpochOpt, JsonOpt, TimezoneOpt, err, out, settings, value_rules
 from graphengine.load.decoding import codec_name
 from graphengine.load.orders import OrdersLoad, load_orders
 from graphengine.progress import rich_progress
@@ -47,7 +47,7 @@ def orders(
     drop_column: Annotated[list[str], typer.Option(help="Drop a source column before anything reads it.")] = [],  # noqa: B006
     create_missing: Annotated[bool, typer.Option(help="Create placeholder customers and products.")] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per UNWIND transaction.")] = None,
-    out_dir: Annotated[Path, typer.Option(help="Where quarantine files and reports go.")] = Path(".graphengine/loads"),
+    out_dir: Annotated[Path | None, typer.Option(help=OUT_DIR_HELP)] = None,
     timezone: TimezoneOpt = "UTC",
     epoch: EpochOpt = None,
     encoding: Annotated[

@@ -26,30 +26,45 @@ def serve(
 
 def recommend(
     customer_id: str,
-    strategy: Annotated[str, typer.Option(help="blend, copurchase, paths, neighbours, social or popular.")] = "blend",
     limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    category: Annotated[str | None, typer.Option(help="Only products of this category.")] = None,
+    min_price: Annotated[float | None, typer.Option(min=0)] = None,
+    max_price: Annotated[float | None, typer.Option(min=0)] = None,
+    in_stock: Annotated[bool | None, typer.Option("--in-stock/--out-of-stock", help="Only (not) in stock.")] = None,
+    social: Annotated[bool, typer.Option(help="Re-rank by what followed accounts bought or praised.")] = True,
     as_json: JsonOpt = False,
 ) -> None:
-    """Recommendations for one customer (the same code as GET /customers/{id}/recommendations)."""
-    from graphengine.analytics.recommend import recommend as run_recommend
+    """Recommendations for one customer from the promoted model (the code behind
+    GET /customers/{id}/recommendations), with the reason for each item."""
+    from graphengine.recommend.filters import Filters
+    from graphengine.recommend.model_holder import ModelHolder
+    from graphengine.recommend.serving import Recommender
 
-    with Store(settings()) as store:
-        result = run_recommend(store, customer_id, strategy=strategy, limit=limit)  # type: ignore[arg-type]
-    data = asdict(result)
+    config = settings()
+    filters = Filters(category=category, min_price=min_price, max_price=max_price, in_stock=in_stock)
+    with Store(config) as store:
+        recommender = Recommender(store, ModelHolder(store, config.home))
+        result = recommender.recommend(customer_id, limit=limit, filters=filters, explain=True, social=social)
     if as_json:
-        print_json(data)
+        print_json(asdict(result))
         return
     if not result.personalized:
-        out.print(f"not personalised: {result.reason}")
+        out.print(
+            result.reason
+            if (result.reason or "").startswith("not personalised")
+            else f"not personalised: {result.reason}"
+        )
+    elif result.reason:
+        out.print(result.reason)
     rows = [
         {
             "productId": i.product_id,
             "name": i.name,
             "category": i.category,
             "price": i.price,
-            "score": i.score,
-            "because": i.reasons[0].text if i.reasons else "",
+            "score": round(i.score, 4),
+            "because": "; ".join(r.text for r in i.reasons),
         }
         for i in result.items
     ]
-    print_rows(rows, f"recommendations for {customer_id} ({result.strategy})")
+    print_rows(rows, f"recommendations for {customer_id} ({result.strategy}, model {result.model_version})")

@@ -3,12 +3,19 @@
 Each load writes its own file (named by the loader after the source file and the run id); the file is created
 with the first rejected row and never truncated, replaced or deleted by a later load. A failing write (disk full,
 no permission) raises :class:`~graphengine.errors.ConfigError` naming the file.
+
+Erasure (:mod:`graphengine.load.quarantine_erasure`) is the one thing that rewrites a file: it reads records with
+:func:`parse_record`, picks a customer's rows with :func:`names_customer` and replaces the file under an exclusive
+``flock``; a writer holds a shared lock on the file it appends to, so a rewrite never loses the rows of a running
+load.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -59,8 +66,7 @@ class Quarantine:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 # line-buffered: every row counted is on disk (a full disk fails the row that does not fit);
                 # a lone surrogate from JSON is written escaped instead of failing the write
-                mode = "a" if self._created else "x"
-                self._handle = self.path.open(mode, buffering=1, encoding="utf-8", errors="backslashreplace")
+                self._handle = _open_shared(self.path, "a" if self._created else "x")
                 self._created = True
             self._handle.write(text)
         except OSError as exc:
@@ -93,6 +99,19 @@ class Quarantine:
             self.close()
 
 
+def _open_shared(path: Path, mode: str) -> Any:
+    """Open ``path`` for appending under a shared lock, on the file that is at ``path`` once the lock is held (an
+    erasure may have replaced it while this waited)."""
+    while True:
+        handle = path.open(mode, buffering=1, encoding="utf-8", errors="backslashreplace")
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+        with contextlib.suppress(FileNotFoundError):
+            if os.fstat(handle.fileno()).st_ino == path.stat().st_ino:
+                return handle
+        handle.close()
+        mode = "a"
+
+
 def read_quarantine(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
@@ -100,4 +119,40 @@ def read_quarantine(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-__all__ = ["Quarantine", "read_quarantine", "reasons_from_validation", "write_error"]
+# ------------------------------------------------------------------------------------- reading files back
+CUSTOMER_FIELDS = ("customerId", "referrerId", "referredId")  # fields of a row that name a customer
+
+
+def quarantine_files(folder: Path) -> list[Path]:
+    """The quarantine files in ``folder`` (``<out_dir>/quarantine`` of the loads), sorted by name."""
+    return sorted(p for p in folder.glob("*.jsonl") if p.is_file()) if folder.is_dir() else []
+
+
+def parse_record(line: str) -> dict[str, Any] | None:
+    """One line of a quarantine file as its ``{file, line, row, reasons}`` record; None for a blank or broken line."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def names_customer(record: dict[str, Any], customer_id: str) -> bool:
+    """True when the quarantined row names ``customer_id`` in one of :data:`CUSTOMER_FIELDS` (as loaded: after
+    column mapping, surrounding blanks ignored)."""
+    row = record.get("row")
+    if not isinstance(row, dict):
+        return False
+    return any(isinstance(row.get(f), str | int) and str(row[f]).strip() == customer_id for f in CUSTOMER_FIELDS)
+
+
+__all__ = [
+    "CUSTOMER_FIELDS",
+    "Quarantine",
+    "names_customer",
+    "parse_record",
+    "quarantine_files",
+    "read_quarantine",
+    "reasons_from_validation",
+    "write_error",
+]

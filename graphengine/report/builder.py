@@ -7,6 +7,10 @@ events are read once and shared by the funnel, attribution and patterns. :func:`
 :mod:`graphengine.report.svg` into one HTML file: no scripts, no web fonts, no CDN; the data rides along in a
 ``<script type="application/json">`` block for anyone who wants the numbers.
 
+People are shown under profiling consent: the influence section (distribution, top list, pyramid) covers the
+accounts :func:`~graphengine.analytics.influence.list_influencers` lists, and only counts the accounts of customers
+without profiling consent, which it leaves out.
+
 Sections whose analysis has not run yet (no ``pagerank`` or ``communityId`` in the graph) say so instead of
 drawing an empty chart.
 """
@@ -20,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from graphengine.analytics import journey_store as js
-from graphengine.analytics.influence import list_influencers
+from graphengine.analytics.influence import count_withheld_accounts, list_influencers
 from graphengine.analytics.segments import list_communities
 from graphengine.report._sankey import sankey_chart
 from graphengine.report.svg import (
@@ -53,6 +57,7 @@ def collect_report(store: Store, *, top: int = 10) -> dict[str, Any]:
         "communities": list_communities(store, limit=40),
         "influence": {
             "accounts": len(accounts),
+            "withheld": count_withheld_accounts(store),
             "pagerank": [float(a["score"]) for a in accounts if a["score"] is not None],
             "top": [
                 {
@@ -80,6 +85,11 @@ def _influencer_table(top: list[dict[str, Any]]) -> str:
         for k, a in enumerate(top)
     )
     return f'<table class="influencers">{head}{rows}</table>'
+
+
+def _withheld(influence: dict[str, Any]) -> str:
+    withheld = influence.get("withheld", 0)
+    return f"{withheld:,} accounts of customers without profiling consent left out." if withheld else ""
 
 
 def _attribution_charts(data: dict[str, Any]) -> str:
@@ -116,14 +126,15 @@ def render_report(data: dict[str, Any]) -> str:
             influence["pagerank"],
             note="run `graphengine analyze influencers` first"
             if not influence["pagerank"]
-            else f"{influence['accounts']:,} accounts; a heavy tail means a few accounts carry most influence.",
+            else f"{influence['accounts']:,} accounts; a heavy tail means a few accounts carry most influence. "
+            f"{_withheld(influence)}",
         ),
         hbar_chart(
             "top-influencers",
             "Top influencers by PageRank",
             [str(a["handle"] or a["accountId"]) for a in influence["top"]],
             [float(a["score"]) for a in influence["top"]],
-            note="" if influence["top"] else "run `graphengine analyze influencers` first",
+            note=_withheld(influence) if influence["top"] else "run `graphengine analyze influencers` first",
             extra_html=_influencer_table(influence["top"]) if influence["top"] else "",
         ),
         pyramid_chart(
@@ -131,7 +142,7 @@ def render_report(data: dict[str, Any]) -> str:
             "Advocate pyramid",
             list(data["pyramid"]),
             list(data["pyramid"].values()),
-            note="Bar width on a log scale.",
+            note=f"Bar width on a log scale. {_withheld(influence)}".strip(),
         ),
         sankey_chart(
             "transitions",

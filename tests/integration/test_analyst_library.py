@@ -62,7 +62,9 @@ def test_serious_shopper_question_finds_the_planted_sessions(demo: Any) -> None:
     store, truth = demo
     rows = run_analyst(store, analyst_query("05"), {"limit": 10_000})
     found = {(r["customerId"], r["sessionId"]) for r in rows}  # the loaded session ids (not sessionized here)
-    planted = {(c, s) for c, s in truth["seriousShoppers"]}
+    opted_out = set(truth["noProfilingConsent"])  # customers without profiling consent are not listed
+    planted = {(c, s) for c, s in truth["seriousShoppers"] if c not in opted_out}
+    assert not {c for c, _ in found} & opted_out
     assert len(planted & found) / len(planted) >= 0.9
 
 

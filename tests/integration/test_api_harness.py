@@ -22,6 +22,7 @@ from graphengine.api.server import uvicorn_config
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
 from graphengine.store import Store
+from tests.integration._recommender import promote_offline_model
 
 API_KEY = "test-key-1"
 
@@ -138,9 +139,10 @@ def _assert_unavailable(response: httpx.Response) -> None:
     assert set(error) == {"code", "message", "details"}
 
 
-def test_unreachable_neo4j_gives_503_with_retry_after(settings: Settings) -> None:
-    closed = settings.model_copy(update={"bolt_port": free_port()})
-    with api_client(closed, ApiOptions(request_retry_s=0.2)) as client:
+def test_unreachable_neo4j_gives_503_with_retry_after(settings: Settings, tmp_path: Path) -> None:
+    closed = settings.model_copy(update={"bolt_port": free_port(), "api_open": True})  # reads without a key
+    promote_offline_model(tmp_path)  # a promoted model whose product table cannot be read while Neo4j is gone
+    with api_client(closed, ApiOptions(request_retry_s=0.2, models_home=tmp_path)) as client:
         for path in ("/health", "/customers/c1/recommendations", "/influencers", "/customers/c1"):
             _assert_unavailable(client.get(path))
         response = client.post("/events", json={"events": []})

@@ -10,7 +10,7 @@ import pytest
 
 from graphengine.config import Settings
 from graphengine.store import Store
-from tests.integration.test_api_harness import api_client, load_small_demo
+from tests.integration.test_api_harness import API_KEY, api_client, load_small_demo
 from tests.integration.test_api_read import _error, _ok
 
 
@@ -19,7 +19,8 @@ def client(
     session_store: Store, settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[httpx.Client]:
     truth = load_small_demo(session_store, settings, tmp_path_factory.mktemp("journeys"))
-    with api_client(settings) as client:
+    with api_client(settings.model_copy(update={"api_keys": [API_KEY]})) as client:
+        client.headers["X-API-Key"] = API_KEY  # a journey is personal data: the read scope
         client.truth = truth  # type: ignore[attr-defined]
         yield client
 

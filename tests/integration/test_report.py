@@ -106,7 +106,9 @@ def test_chromium_draws_every_chart(report: Any, chromium: Path, tmp_path: Path)
 def test_report_numbers_are_consistent(report: Any) -> None:
     store, _ = report
     data = collect_report(store)
-    assert sum(c["size"] for c in data["communities"]) == data["influence"]["accounts"]
+    influence = data["influence"]  # accounts of customers without profiling consent are counted, not listed
+    assert sum(c["size"] for c in data["communities"]) == influence["accounts"] + influence["withheld"]
+    assert influence["withheld"] > 0
     assert sum(data["pyramid"].values()) == data["influence"]["accounts"]
     steps = [s["reached"] for s in data["funnel"]["steps"]]
     assert steps == sorted(steps, reverse=True) and steps[-1] > 0

@@ -4,6 +4,7 @@ a closed port, so anything that needs the database answers 503)."""
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -35,9 +36,9 @@ def _raiser(exc: BaseException) -> Any:
 
 
 @pytest.fixture
-def app() -> FastAPI:
+def app(tmp_path: Path) -> FastAPI:
     settings = make_test_settings(bolt_port=_closed_port(), api_keys=["k1"])
-    app = create_app(settings, ApiOptions(request_retry_s=0.1, retry_after_s=7))
+    app = create_app(settings, ApiOptions(request_retry_s=0.1, retry_after_s=7, models_home=tmp_path))
     cases: dict[str, BaseException] = {
         "not-found": NotFound("no thing", details={"id": "x"}),
         "invalid": ValidationFailed("bad rows", rejected=[{"line": 2, "reasons": ["x: bad"]}]),
@@ -98,11 +99,14 @@ def _error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
 
 
 def test_neo4j_unreachable_is_503_with_retry_after(client: Client) -> None:
-    for path in ("/health", "/customers/c1", "/customers/c1/recommendations", "/communities/1", "/influencers"):
-        response = client.get(path)
+    for path in ("/health", "/customers/c1", "/communities/1", "/influencers"):
+        response = client.get(path, headers={"X-API-Key": "k1"})
         _error(response, 503, "store_unavailable")
         assert response.headers["Retry-After"] == "7"
     _error(client.get("/test/driver"), 503, "store_unavailable")
+    no_model = client.get("/customers/c1/recommendations")  # and no model promoted in this home either
+    _error(no_model, 503, "no_model")
+    assert no_model.headers["Retry-After"] == "7"
 
 
 def test_domain_errors_map_to_statuses(client: Client) -> None:
@@ -124,8 +128,9 @@ def test_framework_errors_use_the_shape_too(client: Client) -> None:
     response = client.patch("/customers/c1")
     _error(response, 405, "method_not_allowed")
     assert response.headers["Allow"] == "DELETE, GET"
-    invalid = _error(client.get("/customers/c1/recommendations?limit=0&strategy=x"), 422, "validation_failed")
-    assert [e["loc"] for e in invalid["details"]["errors"]] == [["query", "limit"], ["query", "strategy"]]
+    url = "/customers/c1/recommendations?limit=0&min_price=-1"
+    invalid = _error(client.get(url, headers={"X-API-Key": "k1"}), 422, "validation_failed")
+    assert [e["loc"] for e in invalid["details"]["errors"]] == [["query", "limit"], ["query", "min_price"]]
     assert invalid["message"].startswith("query.limit: ") and invalid["message"].endswith("(and 1 more)")
     body = _error(
         client.post("/events", json={"events": [{"eventId": 1}]}, headers={"X-API-Key": "k1"}), 422, "validation_failed"
@@ -163,13 +168,16 @@ def test_the_api_store_fails_fast() -> None:
     assert api.bolt_uri == settings.bolt_uri
 
 
-def test_a_cached_url_is_served_before_routing_and_still_checks_the_key(client: Client, app: FastAPI) -> None:
+def test_a_cached_url_is_served_before_routing_after_the_key_is_checked(client: Client, app: FastAPI) -> None:
     cache = app.state.cache
-    cache.put(raw_key("/customers/c1", b"recent=3"), b'{"cached": true}')
-    hit = client.get("/customers/c1?recent=3")  # Neo4j is down, so only the cache can answer this
+    cache.put(raw_key("/customers/c1", b"recent=3", True), b'{"cached": true}')
+    hit = client.get("/customers/c1?recent=3", headers={"X-API-Key": "k1"})  # Neo4j is down: only the cache answers
     assert hit.status_code == 200 and hit.json() == {"cached": True}
-    assert client.get("/customers/c1?recent=3", headers={"X-API-Key": "k1"}).status_code == 200
+    _error(client.get("/customers/c1?recent=3"), 401, "unauthorized")  # the gate comes before the cache
     _error(client.get("/customers/c1?recent=3", headers={"X-API-Key": "nope"}), 401, "unauthorized")
-    _error(client.get("/customers/c1?recent=4"), 503, "store_unavailable")
+    _error(client.get("/customers/c1?recent=4", headers={"X-API-Key": "k1"}), 503, "store_unavailable")
+    cache.put(raw_key("/influencers", b"", False), b'{"redacted": true}')  # what a keyless request was given
+    assert client.get("/influencers").json() == {"redacted": True}
+    _error(client.get("/influencers", headers={"X-API-Key": "k1"}), 503, "store_unavailable")  # not the full answer
     cache.clear()
-    _error(client.get("/customers/c1?recent=3"), 503, "store_unavailable")
+    _error(client.get("/customers/c1?recent=3", headers={"X-API-Key": "k1"}), 503, "store_unavailable")

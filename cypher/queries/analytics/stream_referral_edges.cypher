@@ -1,4 +1,6 @@
-// params: none
+// params: since, until
 // returns: src, dst — REFERRED edges between customers
-MATCH (a:Customer)-[:REFERRED]->(b:Customer)
+//   null = no limit; a referral without `at` is outside any time window
+MATCH (a:Customer)-[r:REFERRED]->(b:Customer)
+WHERE ($since IS NULL OR r.at >= $since) AND ($until IS NULL OR r.at < $until)
 RETURN collect(a.customerId) AS src, collect(b.customerId) AS dst

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from graphengine.analytics.influence import list_influencers
 from graphengine.analytics.segments import community_profile, list_communities
-from graphengine.api.deps import StoreDep, cached, optional_api_key
+from graphengine.api.deps import StoreDep, cached
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas import (
     CommunitiesOut,
@@ -19,7 +19,7 @@ from graphengine.api.schemas import (
     InfluencersOut,
 )
 
-router = APIRouter(dependencies=[Depends(optional_api_key)])
+router = APIRouter()
 
 CommunityId = Annotated[int, Query(ge=0, le=2_147_483_647)]
 
@@ -32,7 +32,8 @@ async def get_influencers(
     platform: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
     community_id: CommunityId | None = None,
 ) -> Response:
-    """Accounts ranked by PageRank, with reach, community, engagement, advocate tier and owner."""
+    """Accounts ranked by PageRank, with reach, community, engagement, advocate tier and owner. Without a key
+    with the read scope, accountId, handle and customerId are null."""
 
     def compute() -> InfluencersOut:
         rows = list_influencers(store, limit=limit, platform=platform, community_id=community_id)
@@ -63,7 +64,8 @@ async def get_communities(
 async def get_community(
     request: Request, community_id: Annotated[int, Path(ge=0, le=2_147_483_647)], store: StoreDep
 ) -> Response:
-    """Size, top influencers, top products, dominant channels and consent share of one community."""
+    """Size, top influencers, top products, dominant channels and consent share of one community. Without a key
+    with the read scope, the influencers' accountId and handle are null."""
     return await cached(
         request,
         ("community", community_id),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from graphengine.api.deps import ApiKeyDep, CacheDep, StoreDep, blocking, cached, optional_api_key
+from graphengine.api.deps import ReadKeyDep, StoreDep, WriteKeyDep, blocking, cached
 from graphengine.api.erasure import erase_customer
+from graphengine.api.recommender import after_erasure
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas_customers import CustomerProfileOut, ErasureReceiptOut, profile_out
 from graphengine.errors import NotFound
@@ -29,13 +30,13 @@ def _profile(store: Store, customer_id: str, recent: int) -> CustomerProfileOut:
 @router.get(
     "/customers/{customer_id}",
     response_model=CustomerProfileOut,
-    responses=error_responses(401, 404, 422, 503),
-    dependencies=[Depends(optional_api_key)],
+    responses=error_responses(404),
 )
 async def get_customer(
     request: Request,
     customer_id: CustomerId,
     store: StoreDep,
+    _key: ReadKeyDep,
     recent: Annotated[int, Query(ge=1, le=100, description="latest purchases and events to include")] = 10,
 ) -> Response:
     """Identity profile, community, influence of owned accounts, channels and consent, recent activity."""
@@ -45,13 +46,13 @@ async def get_customer(
 @router.delete(
     "/customers/{customer_id}",
     response_model=ErasureReceiptOut,
-    responses=error_responses(401, 403, 404, 422, 503),
+    responses=error_responses(404),
 )
 async def delete_customer(
-    customer_id: CustomerId, store: StoreDep, cache: CacheDep, _key: ApiKeyDep
+    request: Request, customer_id: CustomerId, store: StoreDep, _key: WriteKeyDep
 ) -> ErasureReceiptOut:
     """GDPR erasure: the customer, their events, identifiers and accounts nobody else shares, emptied identity
     profiles and every cached response go; the receipt counts what was removed and what was kept."""
     receipt = await blocking(erase_customer, store, customer_id)
-    cleared = cache.clear()
+    cleared = after_erasure(request.app.state)  # cached answers and the recommender's kept customer state
     return ErasureReceiptOut.model_validate({**receipt, "cacheEntriesCleared": cleared})

@@ -1,11 +1,13 @@
-"""POST /events: events and purchase lines in, through the loaders' queries; caches cleared."""
+"""POST /events: events and purchase lines in, through the loaders' queries; the written customers' cached
+answers and kept recommender state are dropped (nobody else's)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
-from graphengine.api.deps import ApiKeyDep, CacheDep, SettingsDep, StoreDep, blocking
+from graphengine.api.deps import SettingsDep, StoreDep, WriteKeyDep, blocking
 from graphengine.api.ingest import write_events
+from graphengine.api.recommender import after_write
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas_customers import EventBatchIn, EventReceiptOut
 
@@ -16,10 +18,10 @@ router = APIRouter(tags=["events"])
     "/events",
     response_model=EventReceiptOut,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 401, 403, 409, 422, 503),
+    responses=error_responses(400, 409),
 )
 async def post_events(
-    batch: EventBatchIn, store: StoreDep, cache: CacheDep, settings: SettingsDep, _key: ApiKeyDep
+    request: Request, batch: EventBatchIn, store: StoreDep, settings: SettingsDep, _key: WriteKeyDep
 ) -> EventReceiptOut:
     """One or many events and/or purchase lines (up to 1,000 each). A batch naming an unknown customer,
     channel or product is refused whole (422); so is one that names an event belonging to another customer (409).
@@ -33,5 +35,5 @@ async def post_events(
         source=batch.source,
         salt=settings.hash_salt.get_secret_value(),
     )
-    cleared = cache.clear()
+    cleared = after_write(request.app.state, receipt["customers"])
     return EventReceiptOut.model_validate({**receipt, "cacheEntriesCleared": cleared})

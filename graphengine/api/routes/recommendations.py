@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from graphengine.analytics.recommend import (
-    Filters,
-    PeopleMethod,
-    Strategy,
-    people_you_may_know,
-    recommend,
-    similar_products,
-)
-from graphengine.api.deps import CacheDep, StoreDep, cached, optional_api_key
+from graphengine.analytics.recommend import PeopleMethod, people_you_may_know, similar_products
+from graphengine.api.cache import MODEL, PRODUCTS, customer_tag, product_tag
+from graphengine.api.deps import CacheDep, ReadKeyDep, StoreDep, cached
+from graphengine.api.recommender import RecommenderDep
 from graphengine.api.routes import error_responses
-from graphengine.api.schemas import (
-    PeopleOut,
-    RecommendationsOut,
-    SimilarProductsOut,
-    people_out,
-    recommendations_out,
-    similar_out,
-)
+from graphengine.api.schemas import PeopleOut, SimilarProductsOut, people_out, similar_out
+from graphengine.api.schemas_recommend import ServedRecommendationsOut, served_out
+from graphengine.recommend.filters import Filters
 
-router = APIRouter(dependencies=[Depends(optional_api_key)])
+router = APIRouter()
 
 CustomerId = Annotated[str, Path(min_length=1, max_length=200, description="Customer.customerId")]
 Limit = Annotated[int, Query(ge=1, le=100, description="how many items (1–100)")]
@@ -36,42 +27,41 @@ ERRORS = error_responses(401, 404, 422, 503)
 
 @router.get(
     "/customers/{customer_id}/recommendations",
-    response_model=RecommendationsOut,
+    response_model=ServedRecommendationsOut,
     responses=ERRORS,
     tags=["recommendations"],
 )
 async def get_recommendations(
     request: Request,
     customer_id: CustomerId,
-    store: StoreDep,
-    cache: CacheDep,
+    recommender: RecommenderDep,
+    _key: ReadKeyDep,
     limit: Limit = 10,
-    strategy: Annotated[Strategy, Query(description="blend (default) or one strategy")] = "blend",
     category: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     min_price: Price = None,
     max_price: Price = None,
     in_stock: bool | None = None,
-    exclude_bought: Annotated[bool, Query(description="leave out what the customer bought")] = True,
-    explain: Annotated[bool, Query(description="add the graph path behind each item")] = False,
+    explain: Annotated[bool, Query(description='add the reasons behind each item ("because you bought X")')] = False,
+    social: Annotated[
+        bool, Query(description="re-rank by what accounts the customer follows bought or praised")
+    ] = True,
 ) -> Response:
-    """What to offer this customer next. Without profiling consent the list is the same popularity list
-    everybody gets, and ``personalized`` is false with the reason."""
-    filters = Filters(category=category, min_price=min_price, max_price=max_price, in_stock=in_stock)
-    key = ("recommendations", customer_id, strategy, limit, filters, exclude_bought, explain)
+    """What to offer this customer next, scored by the promoted model from the customer's current interactions
+    (a purchase posted a moment ago counts). Leaves out everything the customer already has; without profiling
+    consent the list is the popularity list everybody gets, and ``personalized`` is false with the reason."""
+    filters = Filters(category=category, min_price=min_price, max_price=max_price, in_stock=in_stock).validate()
+    key = ("recommendations", customer_id, limit, filters, explain, social)
 
-    def compute() -> RecommendationsOut:
-        result = recommend(
-            store,
-            customer_id,
-            strategy=strategy,
-            limit=limit,
-            filters=filters,
-            exclude_bought=exclude_bought,
-            memo=cache,
-        )
-        return recommendations_out(result, explain)
+    def compute() -> ServedRecommendationsOut:
+        result = recommender.recommend(customer_id, limit=limit, filters=filters, explain=explain, social=social)
+        return served_out(result, explain)
 
-    return await cached(request, key, compute)
+    def tags(out: ServedRecommendationsOut) -> list[Hashable]:
+        return [customer_tag(customer_id), MODEL, PRODUCTS, *(product_tag(item.productId) for item in out.items)]
+
+    # a customer whose state is kept in process needs no Neo4j round trip: score on the event loop
+    inline = recommender.answers_from_memory(customer_id)
+    return await cached(request, key, compute, tags=tags, inline=inline)
 
 
 @router.get(
@@ -97,6 +87,7 @@ async def get_people_you_may_know(
     request: Request,
     customer_id: CustomerId,
     store: StoreDep,
+    _key: ReadKeyDep,
     limit: Limit = 10,
     method: Annotated[PeopleMethod, Query(description="aa, ra, cn, jaccard or pa")] = "aa",
 ) -> Response:
