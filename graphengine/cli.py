@@ -16,6 +16,7 @@ from rich.table import Table
 from graphengine.commands._common import OUT_DIR_HELP, EpochOpt, TimezoneOpt, err, out, print_json, value_rules
 from graphengine.commands.analyze import app as analyze_app
 from graphengine.commands.evaluate import app as evaluate_app
+from graphengine.commands.evaluate_clv import clv as evaluate_clv_command
 from graphengine.commands.journeys import analyst_app
 from graphengine.commands.journeys import app as journeys_app
 from graphengine.commands.journeys import browser_check as browser_check_command
@@ -24,6 +25,7 @@ from graphengine.commands.orders import LoadCommand
 from graphengine.commands.recommender import app as recommender_app
 from graphengine.commands.serve import recommend as recommend_command
 from graphengine.commands.serve import serve as serve_command
+from graphengine.commands.value import app as value_app
 from graphengine.config import Settings, get_settings
 from graphengine.errors import (
     AnalysisError,
@@ -61,6 +63,8 @@ app.add_typer(journeys_app, name="journeys")
 app.add_typer(analyst_app, name="analyst")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(recommender_app, name="recommender")
+evaluate_app.command("clv")(evaluate_clv_command)
+app.add_typer(value_app, name="value")
 app.command("report")(report_command)
 app.command("serve")(serve_command)
 app.command("recommend")(recommend_command)

@@ -1,7 +1,8 @@
 """Community detection, backend-independent: one call, a membership per node, modularity and sizes.
 
-``detect_communities(graph, algorithm="leiden")`` runs the algorithm on the undirected view of the graph
-(see :mod:`graphengine.analytics.graph`) with the chosen backend and reports:
+``detect_communities(graph)`` runs the algorithm (:data:`DEFAULT_ALGORITHM` unless told; ``leiden_consensus``
+is the consensus of ten seeded Leiden runs, see :mod:`graphengine.analytics.consensus`) on the undirected view
+of the graph (see :mod:`graphengine.analytics.graph`) with the chosen backend and reports:
 
 * ``membership``: ``int64`` per node, communities numbered ``0..k-1`` from the largest;
 * ``levels``: the Louvain hierarchy (finest first; written back as ``communityLevel``), else empty;
@@ -9,7 +10,7 @@
   view with the run's resolution (``Q = sum_c [w_in(c)/m - resolution * (d_c / 2m)^2]``);
 * ``sizes`` and a JSON-ready ``summary`` for the AnalysisRun node and ``--json`` output.
 
-Leiden and Louvain run per connected component by default (``scope="component"``, see
+Leiden (and its consensus) and Louvain run per connected component by default (``scope="component"``, see
 :mod:`graphengine.analytics.component_scope`): data that shares no edge with a component cannot change its
 communities. ``scope="graph"`` optimises one modularity over the whole projection. The reported modularity is
 the whole graph's; ``component_modularity`` in the summary is the edge-weighted mean of each component's own.
@@ -26,12 +27,15 @@ from numpy.typing import ArrayLike, NDArray
 
 from graphengine.analytics.backends import DEFAULT_BACKEND, Backend, CommunityOutput, get_backend
 from graphengine.analytics.component_scope import component_labels, per_component
+from graphengine.analytics.consensus import consensus_partition
 from graphengine.analytics.graph import IntArray, ProjectedGraph
 from graphengine.errors import AnalysisError
 
-COMMUNITY_ALGORITHMS = ("leiden", "louvain", "label_propagation", "wcc")
+COMMUNITY_ALGORITHMS = ("leiden_consensus", "leiden", "louvain", "label_propagation", "wcc")
 COMMUNITY_SCOPES = ("component", "graph")
-_MODULARITY_ALGORITHMS = ("leiden", "louvain")
+DEFAULT_ALGORITHM = "leiden_consensus"
+"""The default, chosen on planted truth (benchmarks/bench_community_quality.py; RESULTS.md, "Community quality")."""
+_MODULARITY_ALGORITHMS = ("leiden_consensus", "leiden", "louvain")
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,15 @@ def _run(
 ) -> CommunityOutput:
     if algorithm == "leiden":
         return backend.leiden(graph, resolution=resolution, seed=seed, weighted=weighted, n_iterations=n_iterations)
+    if algorithm == "leiden_consensus":
+
+        def leiden(part: ProjectedGraph, run_seed: int | None, use_weights: bool) -> IntArray:
+            output = backend.leiden(
+                part, resolution=resolution, seed=run_seed, weighted=use_weights, n_iterations=n_iterations
+            )
+            return output.membership
+
+        return consensus_partition(graph, leiden, seed=seed, weighted=weighted)
     if algorithm == "louvain":
         return backend.louvain(graph, resolution=resolution, seed=seed, weighted=weighted)
     if algorithm == "label_propagation":
@@ -137,7 +150,7 @@ def _run(
 
 def detect_communities(
     graph: ProjectedGraph,
-    algorithm: str = "leiden",
+    algorithm: str = DEFAULT_ALGORITHM,
     *,
     resolution: float = 1.0,
     seed: int | None = None,
@@ -147,6 +160,9 @@ def detect_communities(
     scope: str = "component",
 ) -> CommunityResult:
     """Detect communities with ``algorithm`` (one of :data:`COMMUNITY_ALGORITHMS`) on ``backend``.
+
+    ``leiden_consensus`` is the consensus of ten seeded Leiden runs (:mod:`graphengine.analytics.consensus`);
+    ``leiden`` is one run. The default is :data:`DEFAULT_ALGORITHM`.
 
     ``resolution`` > 1 gives more, smaller communities (Leiden, Louvain; modularity is reported at this
     resolution). ``seed`` makes randomised algorithms reproducible. Raises :class:`AnalysisError` for an
@@ -201,6 +217,7 @@ def detect_communities(
 __all__ = [
     "COMMUNITY_ALGORITHMS",
     "COMMUNITY_SCOPES",
+    "DEFAULT_ALGORITHM",
     "CommunityResult",
     "community_sizes",
     "component_modularity",

@@ -146,7 +146,12 @@ def influencers(
 @app.command("communities")
 def communities(
     graph: Graph = "social",
-    algorithm: Annotated[str, typer.Option(help="leiden, louvain, label_propagation or wcc.")] = "leiden",
+    algorithm: Annotated[
+        str,
+        typer.Option(
+            help="leiden_consensus (ten seeded Leiden runs' consensus), leiden, louvain, label_propagation, wcc."
+        ),
+    ] = "leiden_consensus",
     resolution: float = 1.0,
     backend: Backend = "igraph",
     seed: int = 42,

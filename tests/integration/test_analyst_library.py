@@ -10,6 +10,7 @@ import pytest
 
 from graphengine.analytics.influence import run_influencers
 from graphengine.analytics.segments import run_communities
+from graphengine.analytics.value import basket, clv, rfm
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
 from graphengine.report.analyst import analyst_queries, analyst_query, evaluate_params, problems, run_analyst
@@ -28,6 +29,9 @@ def demo(session_store: Store, settings: Settings, tmp_path_factory: pytest.Temp
     load_demo(session_store, data, salt=settings.hash_salt.get_secret_value(), out_dir=data.parent / "out")
     run_influencers(session_store)
     run_communities(session_store)
+    rfm.run_rfm(session_store)  # the customer-value questions (31–33) read these results
+    clv.run_clv(session_store)
+    basket.run_basket(session_store)
     yield session_store, truth
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from graphengine.analytics.identity import run_identity_resolution
 from graphengine.api import create_app
+from graphengine.api.app import ApiOptions
 from graphengine.api.keys import KeyRing, parse_entry
 from graphengine.api.redact import rules
 from graphengine.api.schemas import CommunityProfileOut, InfluencersOut
@@ -24,6 +25,7 @@ from graphengine.api.server import access_summary
 from graphengine.config import Settings
 from graphengine.errors import ConfigError
 from graphengine.store import Store
+from tests.integration._recommender import train_and_promote
 from tests.integration.test_api_harness import api_client, load_small_demo
 from tests.integration.test_api_read import _error
 
@@ -44,12 +46,14 @@ def demo(session_store: Store, settings: Settings, tmp_path_factory: pytest.Temp
         "RETURN c.customerId AS id ORDER BY id LIMIT 1"
     )
     truth["someone"] = row[0]["id"]
+    truth["models"] = tmp_path_factory.mktemp("models")
+    train_and_promote(session_store, truth["models"])  # recommendations are served from a promoted model
     return truth
 
 
 @pytest.fixture(scope="module")
 def client(demo: dict[str, Any], settings: Settings) -> Iterator[httpx.Client]:
-    with api_client(settings.model_copy(update={"api_keys": KEYS})) as client:
+    with api_client(settings.model_copy(update={"api_keys": KEYS}), ApiOptions(models_home=demo["models"])) as client:
         yield client
 
 
@@ -132,7 +136,7 @@ def test_aggregates_hide_people_without_read(client: httpx.Client, demo: dict[st
 
 
 def test_no_keys_configured_serves_nothing_personal(settings: Settings, demo: dict[str, Any]) -> None:
-    with api_client(settings.model_copy(update={"api_keys": []})) as client:
+    with api_client(settings.model_copy(update={"api_keys": []}), ApiOptions(models_home=demo["models"])) as client:
         for path in personal(demo["someone"]):
             assert "GRAPHENGINE_API_KEYS" in _error(client.get(path), 403, "forbidden")["message"]
         assert client.get("/influencers").json()["items"][0]["customerId"] is None
@@ -140,7 +144,8 @@ def test_no_keys_configured_serves_nothing_personal(settings: Settings, demo: di
 
 
 def test_open_reads_are_an_explicit_development_setting(settings: Settings, demo: dict[str, Any]) -> None:
-    with api_client(settings.model_copy(update={"api_keys": [], "api_open": True})) as client:
+    options = ApiOptions(models_home=demo["models"])
+    with api_client(settings.model_copy(update={"api_keys": [], "api_open": True}), options) as client:
         for path in personal(demo["someone"]):
             assert client.get(path).status_code == 200, path
         assert any(item["customerId"] for item in client.get("/influencers").json()["items"])

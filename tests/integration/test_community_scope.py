@@ -36,7 +36,7 @@ def _memberships(store: Store, platform: str) -> dict[str, int]:
     return {r["id"]: r["c"] for r in rows}
 
 
-@pytest.mark.parametrize("algorithm", ["leiden", "louvain"])
+@pytest.mark.parametrize("algorithm", ["leiden_consensus", "leiden", "louvain"])
 def test_a_second_disjoint_platform_leaves_the_first_platforms_communities_unchanged(
     store: Store, settings: Settings, tmp_path: Path, algorithm: str
 ) -> None:

@@ -90,6 +90,7 @@ def home(tmp_path_factory: pytest.TempPathFactory, session_store: Store) -> Path
 def client(settings: Settings, home: Path) -> Iterator[httpx.Client]:
     options = ApiOptions(models_home=home, model_check_s=0.1)
     with api_client(settings.model_copy(update={"api_keys": [API_KEY]}), options) as client:
+        client.headers["X-API-Key"] = API_KEY  # recommendations need a key with the read scope
         yield client
 
 
@@ -207,8 +208,9 @@ def test_a_posted_purchase_counts_at_once_and_the_item_disappears(client: httpx.
 
 
 def test_no_promoted_model_is_a_503_that_says_what_to_do(settings: Settings, tmp_path: Path, home: Path) -> None:
-    with api_client(settings, ApiOptions(models_home=tmp_path / "empty")) as empty:
-        response = empty.get("/customers/u/recommendations")
+    keyed = settings.model_copy(update={"api_keys": [API_KEY]})
+    with api_client(keyed, ApiOptions(models_home=tmp_path / "empty")) as empty:
+        response = empty.get("/customers/u/recommendations", headers={"X-API-Key": API_KEY})
     assert response.status_code == 503 and response.json()["error"]["code"] == "no_model"
     assert "graphengine recommender train" in response.json()["error"]["message"]
 

@@ -104,7 +104,9 @@ def test_neo4j_unreachable_is_503_with_retry_after(client: Client) -> None:
         _error(response, 503, "store_unavailable")
         assert response.headers["Retry-After"] == "7"
     _error(client.get("/test/driver"), 503, "store_unavailable")
-    no_model = client.get("/customers/c1/recommendations")  # and no model promoted in this home either
+    no_model = client.get(
+        "/customers/c1/recommendations", headers={"X-API-Key": "k1"}
+    )  # and no model promoted in this home either
     _error(no_model, 503, "no_model")
     assert no_model.headers["Retry-After"] == "7"
 
