@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from graphengine.analytics.datasets import fetch_wheel, read_member
+from graphengine.recommend.datasets import fetch_wheel, read_member
 from graphengine.analytics.value.transactions import Lines, holdout_counts
 from graphengine.errors import AnalysisError
 
