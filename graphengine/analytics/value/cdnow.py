@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from graphengine.recommend.datasets import fetch_wheel, read_member
 from graphengine.analytics.value.transactions import Lines, holdout_counts
 from graphengine.errors import AnalysisError
+from graphengine.recommend.datasets import fetch_wheel, read_member
 
 LIFETIMES = ("Lifetimes", "0.11.3")  # the wheel's file name is spelled with a capital L
 CDNOW_MEMBER = "lifetimes/datasets/CDNOW_master.txt"
