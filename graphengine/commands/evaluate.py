@@ -53,7 +53,7 @@ def recommend(
         return
     served = result["served"]
     rows = [{"model": name, **metrics} for name, metrics in result["results"].items()]
-    rows.append({"model": f"served ({served['model']})", **served})
+    rows.append({**served, "model": f"served ({served['model']})"})
     columns = ["model", "precision", "recall", "ndcg", "hit_rate", "map", "coverage", "params"]
     print_rows(rows, f"{dataset}, {split} split, K={k}, seed {seed}", columns)
 

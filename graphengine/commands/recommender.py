@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 import typer
@@ -51,6 +52,22 @@ def parse_weights(text: str | None) -> InteractionWeights:
         raise ConfigError(f"--weights: {exc}") from None
 
 
+def parse_overrides(items: list[str]) -> dict[str, dict[str, Any]]:
+    """``["ease.lam=500", "als.factors=128"]`` → ``{"ease": {"lam": 500}, "als": {"factors": 128}}``."""
+    overrides: dict[str, dict[str, Any]] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        kind, dot, key = name.strip().partition(".")
+        if not sep or not dot or kind not in MODELS or not key:
+            raise ConfigError(f"--param takes kind.name=value with a kind among {', '.join(MODELS)}; got {item!r}")
+        try:
+            value: Any = json.loads(text)
+        except ValueError:
+            value = text
+        overrides.setdefault(kind, {})[key] = value
+    return overrides
+
+
 @app.command("train")
 def train(
     models: ModelsOpt = ",".join(DEFAULT_KINDS),
@@ -58,6 +75,10 @@ def train(
     seed: int = 123,
     k: Annotated[int, typer.Option(min=1, max=100, help="Cut-off of the validation and test metrics.")] = 10,
     promote: Annotated[bool, typer.Option("--promote", help="Serve the new version at once.")] = False,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", help="Fix a parameter of a model on its whole grid: kind.name=value (repeatable)."),
+    ] = None,
     similar: Annotated[
         int, typer.Option(min=0, max=100, help="Write each product's N most similar products as SIMILAR edges.")
     ] = 0,
@@ -78,6 +99,7 @@ def train(
             k=k,
             promote=promote,
             similar=similar,
+            overrides=parse_overrides(param or []),
         )
     if as_json:
         print_json(result)

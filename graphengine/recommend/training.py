@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +39,10 @@ def compare(
     *,
     seed: int,
     k: int,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[Selection, dict[str, dict[str, Any]]]:
     """Select on a validation split of ``train``, then measure each kind's best on ``test_relevant``."""
-    selection = select(train.matrix, weights, kinds, seed=seed, k=k)
+    selection = select(train.matrix, weights, kinds, seed=seed, k=k, overrides=overrides)
     results: dict[str, dict[str, Any]] = {}
     for kind, tuned in selection.kinds.items():
         if tuned.params is None:
@@ -63,8 +64,10 @@ def train_from_graph(
     test_fraction: float = 0.2,
     promote: bool = False,
     similar: int = 0,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Train, save and record a recommender from the loaded graph; see the module docstring."""
+    """Train, save and record a recommender from the loaded graph; see the module docstring. ``overrides``
+    fixes parameters of a kind on every point of its grid (``{"ease": {"lam": 500}}``)."""
     weights = weights or InteractionWeights()
     params = {
         "weights": weights.model_dump(),
@@ -72,6 +75,7 @@ def train_from_graph(
         "seed": seed,
         "k": k,
         "testFraction": test_fraction,
+        "overrides": {kind: dict(values) for kind, values in (overrides or {}).items()},
     }
     with analysis_run(store, "recommender", "model-selection", "numpy", "interactions", params) as run:
         with run.timed("project"):
@@ -81,7 +85,9 @@ def train_from_graph(
         with run.timed("select"):
             fit_part, held = holdout_cells(data.matrix, test_fraction, seed)
             train = Interactions(fit_part, data.customer_ids, data.item_ids)
-            selection, test = compare(train, relevant_part(held, weights), weights, kinds, seed=seed, k=k)
+            selection, test = compare(
+                train, relevant_part(held, weights), weights, kinds, seed=seed, k=k, overrides=overrides
+            )
         winner = selection.winner
         with run.timed("fit"):
             model = build(winner.kind, winner.params).fit(data.matrix)

@@ -144,15 +144,19 @@ def test_cli_train_list_promote_rollback(
         return json.loads(proc.stdout)
 
     first = cli("train", "--models", "popularity,itemknn", "--promote")
-    second = cli("train", "--models", "popularity,rp3beta", "--weights", "view=0,cart=0.4")
+    second = cli(
+        "train", "--models", "popularity,rp3beta", "--weights", "view=0,cart=0.4", "--param", "rp3beta.alpha=0.7"
+    )
+    assert {point["params"]["alpha"] for point in second["validation"]["rp3beta"]["grid"]} == {0.7}
     rows = cli("list")
     assert [r["version"] for r in rows] == sorted([first["version"], second["version"]])
     assert [r["version"] for r in rows if r["promoted"]] == [first["version"]]
     assert cli("promote", second["version"]) == {"promoted": second["version"]}
     assert cli("rollback") == {"promoted": first["version"]}
     assert artefacts.load(home, second["version"]).weights.cart == pytest.approx(0.4)
-    bad = run_graphengine(settings, "recommender", "train", "--models", "nope")
-    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    for wrong in (["--models", "nope"], ["--param", "ease=1"], ["--weights", "view=-1"]):
+        bad = run_graphengine(settings, "recommender", "train", *wrong)
+        assert bad.returncode != 0 and "Traceback" not in bad.stderr, wrong
 
 
 def test_movielens_loaded_with_consent_projects_to_the_evaluated_matrix(
