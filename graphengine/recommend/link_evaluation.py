@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graphengine.analytics.pair_scoring import PAIR_METHODS, PairMethod, score_pairs, symmetric_adjacency
+from graphengine.analytics.subgraph import WHOLE_GRAPH
 from graphengine.errors import AnalysisError
 from graphengine.recommend import datasets
 from graphengine.recommend.metrics import auc_score
@@ -80,7 +81,7 @@ def evaluate_links(
     elif dataset == "graph":
         if store is None:
             raise AnalysisError("dataset 'graph' needs a store")
-        rows = store.query("analytics.stream_follow_edges")
+        rows = store.query("analytics.stream_follow_edges", WHOLE_GRAPH.params())
         edges = rows[0] if rows else {"src": [], "dst": []}
         names = np.asarray(list(edges["src"]) + list(edges["dst"]), dtype=str)
         _, inverse = np.unique(names, return_inverse=True)

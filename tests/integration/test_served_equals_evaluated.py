@@ -28,7 +28,7 @@ from graphengine.recommend.selection import recommend_lists
 from graphengine.recommend.splits import random_split
 from graphengine.recommend.training import train_from_graph
 from graphengine.store import Store
-from tests.integration.test_api_harness import api_client
+from tests.integration.test_api_harness import API_KEY, api_client
 from tests.integration.test_recommend_serving import load_rows
 
 USERS = 150
@@ -91,7 +91,9 @@ def test_top_10_served_through_the_api_equals_the_evaluations_top_10(
     rated = {u: set(train.items[(train.users == u)].tolist()) for u in range(train.n_users)}
     low = {u: set(train.items[(train.users == u) & (train.ratings < 4)].tolist()) for u in range(train.n_users)}
     same = disliked = 0
-    with api_client(settings, ApiOptions(models_home=home)) as client:
+    keyed = settings.model_copy(update={"api_keys": [API_KEY]})
+    with api_client(keyed, ApiOptions(models_home=home)) as client:
+        client.headers["X-API-Key"] = API_KEY  # recommendations need a key with the read scope
         for row, user in zip(expected, users, strict=True):
             customer = str(evaluated.customer_ids[user])
             response = client.get(f"/customers/{customer}/recommendations", params={"limit": 10})
