@@ -127,16 +127,23 @@ def _match_records(matches: Matches) -> list[dict[str, Any]]:
 def pattern_matches(
     store: Store, name: str, since: When = None, limit: int = 100, *, events: Events | None = None
 ) -> dict[str, Any]:
-    """Matches of the named pattern ``name``, newest first (at most ``limit``), with totals."""
+    """Matches of the named pattern ``name``, newest first (at most ``limit``), with totals. Totals count every
+    match; the listed matches are those of customers with profiling consent (``withheld`` counts the others)."""
     pattern = named_pattern(name)
     matches = find_matches(store, pattern, since=since, events=events)
+    customers = sorted({str(c) for c in matches.customer.tolist()})
+    rows = store.query("journeys.list_profiled_customers", {"ids": customers}) if customers else []
+    shown = set(rows[0]["ids"]) if rows else set()
+    records = _match_records(matches)
+    listed = [r for r in records if str(r["customer"]) in shown]
     return {
         "pattern": name,
         "description": pattern.description,
         "since": iso(as_datetime(since)),
         "total": len(matches),
-        "customers": len(set(matches.customer.tolist())),
-        "matches": _match_records(matches)[: max(limit, 0)],
+        "customers": len(customers),
+        "withheld": len(records) - len(listed),
+        "matches": listed[: max(limit, 0)],
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Open(BaseModel):
@@ -27,6 +27,7 @@ class PatternMatchesOut(_Open):
     since: str | None
     total: int
     customers: int
+    withheld: int = Field(0, description="matches of customers without profiling consent: counted, not listed")
     matches: list[dict[str, Any]]
 
 

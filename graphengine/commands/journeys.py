@@ -61,7 +61,9 @@ def match(
         print_json(result)
         return
     out.print(f"{name}: {result.get('description', '')}")
-    print_rows(result.get("matches", []), f"matches of {name}")
+    held = result["withheld"]
+    withheld = f" ({held} of customers without profiling consent not listed)" if held else ""
+    print_rows(result.get("matches", []), f"matches of {name}{withheld}")
 
 
 @app.command("patterns")

@@ -19,6 +19,8 @@ import pytest
 import uvicorn
 
 from graphengine.analytics.influence import list_influencers, run_influencers
+from graphengine.analytics.journey_store import pattern_matches
+from graphengine.analytics.journeys import NAMED_PATTERNS
 from graphengine.analytics.recommend import people_you_may_know
 from graphengine.analytics.segments import community_profile, run_communities
 from graphengine.config import Settings
@@ -247,3 +249,30 @@ def test_accounts_nobody_owns_stay_and_both_kinds_of_missing_consent_are_withhel
     assert people.items[0].customer_id is None
     listed = [(i["accountId"], i["customerId"]) for i in list_influencers(store, limit=10)]
     assert sorted(listed) == [("A_hub", None), ("A_pub", None), ("A_u", "u")]
+
+
+def test_journey_pattern_matches_list_no_one_without_consent(
+    client: httpx.Client, session_store: Store, demo: Withheld
+) -> None:
+    withheld = 0
+    for name in NAMED_PATTERNS:
+        every = pattern_matches(session_store, name, limit=1_000_000)
+        assert demo.found_in([m["customer"] for m in every["matches"]]) == set(), name
+        assert len(every["matches"]) + every["withheld"] == every["total"], name
+        withheld += every["withheld"]
+        body = _ok(client.get(f"/journeys/patterns/{name}", params={"limit": 100}))
+        assert demo.found_in([m["customer"] for m in body["matches"]]) == set(), name
+        assert body["matches"] == every["matches"][:100] and body["withheld"] == every["withheld"], name
+    assert withheld > 0, "the demo's opted-out customers match patterns too: the filter was exercised"
+
+
+def test_social_reranking_names_no_account_of_a_customer_without_consent(session_store: Store, demo: Withheld) -> None:
+    named = 0
+    for customer in _consenting_with_accounts(session_store, 60):
+        row = session_store.query(
+            "recommend.get_serving_customer", {"customerId": customer, "maxFollowees": 200, "rankFloor": 0.01}
+        )[0]
+        signals = row["social"]
+        named += len(signals)
+        assert demo.found_in([(s["accountId"], s["handle"]) for s in signals]) == set(), customer
+    assert named > 0

@@ -1,12 +1,14 @@
 // params: $customerId, $maxFollowees, $rankFloor
 // returns: customerId, consentProfiling, communityId, bought (product ids), follows, social — what serving needs
 //   besides the interaction row: consent, community (cold start), what the customer bought (explanations) and,
-//   with profiling consent only, what the accounts the customer follows bought (owners who consented to profiling)
+//   with profiling consent only, what the accounts the customer follows bought (owners who consented to profiling;
+//   an account owned by a customer without profiling consent is not used at all, so never named)
 //   or mentioned positively: per product the sum of PageRank weights (+ $rankFloor), the strongest account and how
 MATCH (c:Customer {customerId: $customerId})
 CALL (c) {
   MATCH (c)-[:OWNS]->(:SocialAccount)-[:FOLLOWS]->(f:SocialAccount)
   WHERE c.consentProfiling = true AND NOT (c)-[:OWNS]->(f)
+    AND NOT EXISTS { (f)<-[:OWNS]-(o:Customer) WHERE coalesce(o.consentProfiling, false) <> true }
   WITH DISTINCT f
   ORDER BY f.pagerank DESC, f.accountId
   LIMIT $maxFollowees
