@@ -38,6 +38,21 @@ def _compress(*columns: Array) -> tuple[list[Array], Array]:
     return [unique[:, k] for k in range(unique.shape[1])], counts.astype(np.float64)
 
 
+def fit_likelihood(
+    log_likelihood: Callable[[Array, Array, Array, Array], Array], x: Array, t_x: Array, age: Array, start: Array
+) -> Array:
+    """Maximum-likelihood parameters of a per-customer ``log_likelihood(params, x, t_x, age)``, fitted on the
+    distinct (x, t_x, age) triples weighted by how many customers share each."""
+    _check(x, t_x, age)
+    (ux, ut, ua), weights = _compress(x, t_x, age)
+
+    def negative_ll(log_params: Array) -> float:
+        value = -np.sum(weights * log_likelihood(np.exp(log_params), ux, ut, ua)) / weights.sum()
+        return float(value) if np.isfinite(value) else 1e12
+
+    return _fit(negative_ll, start)
+
+
 def _fit(negative_ll: Callable[[Array], float], start: Array) -> Array:
     options = {"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10}
     # Parameters in log space, bounded: degenerate data (no dropout, no heterogeneity) sends some to infinity.
@@ -71,15 +86,8 @@ class BGNBD:
 
     @classmethod
     def fit(cls, x: Array, t_x: Array, age: Array) -> BGNBD:
-        _check(x, t_x, age)
-        (ux, ut, ua), weights = _compress(x, t_x, age)
-
-        def negative_ll(log_params: Array) -> float:
-            value = -np.sum(weights * cls.log_likelihood(np.exp(log_params), ux, ut, ua)) / weights.sum()
-            return float(value) if np.isfinite(value) else 1e12
-
         scale = float(np.mean(age)) or 1.0
-        return cls(*map(float, _fit(negative_ll, np.array([1.0, scale, 1.0, 1.0]))))
+        return cls(*map(float, fit_likelihood(cls.log_likelihood, x, t_x, age, np.array([1.0, scale, 1.0, 1.0]))))
 
     def _dropout_odds(self, x: Array, t_x: Array, age: Array) -> Array:
         with np.errstate(divide="ignore", invalid="ignore"):

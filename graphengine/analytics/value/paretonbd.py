@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from graphengine.analytics.value.bgnbd import Array, _check, _compress, _fit
+from graphengine.analytics.value.bgnbd import Array, fit_likelihood
 
 
 @dataclass(frozen=True)
@@ -47,15 +47,9 @@ class ParetoNBD:
 
     @classmethod
     def fit(cls, x: Array, t_x: Array, age: Array) -> ParetoNBD:
-        _check(x, t_x, age)
-        (ux, ut, ua), weights = _compress(x, t_x, age)
-
-        def negative_ll(log_params: Array) -> float:
-            value = -np.sum(weights * cls.log_likelihood(np.exp(log_params), ux, ut, ua)) / weights.sum()
-            return float(value) if np.isfinite(value) else 1e12
-
         scale = float(np.mean(age)) or 1.0
-        return cls(*map(float, _fit(negative_ll, np.array([1.0, scale, 1.0, scale]))))
+        start = np.array([1.0, scale, 1.0, scale])
+        return cls(*map(float, fit_likelihood(cls.log_likelihood, x, t_x, age, start)))
 
     def expected_purchases(self, horizon: float, x: Array, t_x: Array, age: Array) -> Array:
         """E[repeat transactions in (T, T + horizon] | x, t_x, T]."""
