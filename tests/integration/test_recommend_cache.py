@@ -64,7 +64,7 @@ def _buy(client: httpx.Client, customer: str, product: str, n: int) -> None:
 
 def test_a_write_drops_only_the_written_customers_answers(server: uvicorn.Server) -> None:
     cache: ResponseCache = app_of(server).state.cache
-    with httpx.Client(base_url=base_url(server), timeout=30) as client:
+    with httpx.Client(base_url=base_url(server), timeout=30, headers=KEY) as client:
         hot = {c: _items(client, c) for c in CUSTOMERS[:10]}
         cached = len(cache)
         hits = cache.stats.hits
@@ -84,12 +84,12 @@ def test_concurrent_writes_and_reads_each_write_is_seen_by_the_next_read(server:
     failures: list[str] = []
     errors: list[BaseException] = []
 
-    with httpx.Client(base_url=base_url(server), timeout=30) as client:
+    with httpx.Client(base_url=base_url(server), timeout=30, headers=KEY) as client:
         before = {c: _items(client, c) for c in bystanders}
 
     def writer(customer: str) -> None:
         try:
-            with httpx.Client(base_url=base_url(server), timeout=30) as own:
+            with httpx.Client(base_url=base_url(server), timeout=30, headers=KEY) as own:
                 candidates = [p for p in _items(own, customer)][:8]
                 for n, product in enumerate(candidates):
                     _buy(own, customer, product, 100 + n)
@@ -100,7 +100,7 @@ def test_concurrent_writes_and_reads_each_write_is_seen_by_the_next_read(server:
 
     def reader(customers: list[str], rounds: int) -> None:
         try:
-            with httpx.Client(base_url=base_url(server), timeout=30) as own:
+            with httpx.Client(base_url=base_url(server), timeout=30, headers=KEY) as own:
                 for _ in range(rounds):
                     for customer in customers:
                         _items(own, customer)
@@ -119,7 +119,7 @@ def test_concurrent_writes_and_reads_each_write_is_seen_by_the_next_read(server:
         thread.join()
     assert errors == [] and failures == []
     assert cache.stats.hits - hits >= 15 * len(bystanders)  # bystanders stayed cached through 32 writes
-    with httpx.Client(base_url=base_url(server), timeout=30) as client:
+    with httpx.Client(base_url=base_url(server), timeout=30, headers=KEY) as client:
         assert {c: _items(client, c) for c in bystanders} == before
         final: dict[str, Any] = {c: set(_items(client, c)) for c in writers}
     bought = {c: set(_bought(server, c)) for c in writers}

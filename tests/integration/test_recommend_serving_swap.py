@@ -17,7 +17,7 @@ from graphengine.config import Settings
 from graphengine.recommend import artefacts
 from graphengine.store import Store
 from tests.integration._recommender import train_and_promote
-from tests.integration.test_api_harness import api_client
+from tests.integration.test_api_harness import API_KEY, api_client
 from tests.integration.test_recommend_serving import KNN, load_tiny
 
 
@@ -34,7 +34,9 @@ def versions(tmp_path_factory: pytest.TempPathFactory, session_store: Store) -> 
 
 @pytest.fixture(scope="module")
 def client(settings: Settings, versions: tuple[Path, str, str]) -> Iterator[httpx.Client]:
-    with api_client(settings, ApiOptions(models_home=versions[0], model_check_s=0.1)) as client:
+    keyed = settings.model_copy(update={"api_keys": [API_KEY]})
+    with api_client(keyed, ApiOptions(models_home=versions[0], model_check_s=0.1)) as client:
+        client.headers["X-API-Key"] = API_KEY  # recommendations need a key with the read scope
         yield client
 
 
@@ -58,7 +60,7 @@ def test_promote_and_rollback_swap_the_model_under_load_without_a_failed_request
     stop = threading.Event()
 
     def hammer(customer: str) -> None:
-        with httpx.Client(base_url=str(client.base_url), timeout=30) as own:
+        with httpx.Client(base_url=str(client.base_url), timeout=30, headers={"X-API-Key": API_KEY}) as own:
             n = 0
             while not stop.is_set():
                 n += 1
