@@ -93,14 +93,20 @@ def test_planted_serious_shoppers_and_cart_abandonments_are_found(demo: Any, ses
         js.sessionize_graph(store)
     else:  # put the loaded session ids back
         store.run_text("MATCH (e:Event) WHERE e.sourceSessionId IS NOT NULL SET e.sessionId = e.sourceSessionId")
+    # listed matches are those of customers with profiling consent; the others are counted as withheld
+    rows = store.run_text("MATCH (c:Customer) WHERE c.consentProfiling = true RETURN c.customerId AS id")
+    consenting = {r["id"] for r in rows}
     serious = js.pattern_matches(store, "serious_shopper_abandonment", limit=100_000)
     found = {source[m["startEvent"]] for m in serious["matches"]}
-    recall, precision = _recall({(c, s) for c, s in truth["seriousShoppers"]}, found)
-    assert len(truth["seriousShoppers"]) >= 20
+    planted = {(c, s) for c, s in truth["seriousShoppers"] if c in consenting}
+    recall, precision = _recall(planted, found)
+    assert len(truth["seriousShoppers"]) >= 20 and len(planted) >= 10
     assert recall >= 0.9 and precision >= 0.9, (recall, precision)
+    assert serious["withheld"] + len(serious["matches"]) == serious["total"]
     carts = js.pattern_matches(store, "cart_abandonment", limit=100_000)
     recall, _ = _recall(
-        {(c, s) for c, s in truth["cartAbandonments"]}, {source[m["startEvent"]] for m in carts["matches"]}
+        {(c, s) for c, s in truth["cartAbandonments"] if c in consenting},
+        {source[m["startEvent"]] for m in carts["matches"]},
     )
     assert recall >= 0.9
 
