@@ -240,17 +240,6 @@ def _tiny(store: Store, settings: Settings, tmp: Path) -> None:
     run_influencers(store)
 
 
-def test_accounts_nobody_owns_stay_and_both_kinds_of_missing_consent_are_withheld(
-    store: Store, settings: Settings, tmp_path: Path
-) -> None:
-    _tiny(store, settings, tmp_path)
-    people = people_you_may_know(store, "u", limit=10, method="cn")
-    assert people.personalized and [p.account_id for p in people.items] == ["A_pub"]
-    assert people.items[0].customer_id is None
-    listed = [(i["accountId"], i["customerId"]) for i in list_influencers(store, limit=10)]
-    assert sorted(listed) == [("A_hub", None), ("A_pub", None), ("A_u", "u")]
-
-
 def test_journey_pattern_matches_list_no_one_without_consent(
     client: httpx.Client, session_store: Store, demo: Withheld
 ) -> None:
@@ -276,3 +265,14 @@ def test_social_reranking_names_no_account_of_a_customer_without_consent(session
         named += len(signals)
         assert demo.found_in([(s["accountId"], s["handle"]) for s in signals]) == set(), customer
     assert named > 0
+
+
+def test_accounts_nobody_owns_stay_and_both_kinds_of_missing_consent_are_withheld(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    _tiny(store, settings, tmp_path)
+    people = people_you_may_know(store, "u", limit=10, method="cn")
+    assert people.personalized and [p.account_id for p in people.items] == ["A_pub"]
+    assert people.items[0].customer_id is None
+    listed = [(i["accountId"], i["customerId"]) for i in list_influencers(store, limit=10)]
+    assert sorted(listed) == [("A_hub", None), ("A_pub", None), ("A_u", "u")]
