@@ -178,8 +178,8 @@ def campaign_report(store: Store, campaign_id: str, *, window_days: int = 14) ->
     held = [r for r in rows if r["grp"] == "heldOut"]
     total, baseline = _rates(_sum(contacted)), _rates(_sum(held))
     lift = None
-    if total["purchasedRate"] is not None and baseline["purchasedRate"] is not None:
-        lift = round(total["purchasedRate"] - baseline["purchasedRate"], 4)
+    if total["customers"] and baseline["customers"]:
+        lift = round(total["purchased"] / total["customers"] - baseline["purchased"] / baseline["customers"], 4)
     return {
         **found[0],
         "windowDays": window_days,
