@@ -29,6 +29,7 @@ from graphengine.load.quarantine import quarantine_files, read_quarantine
 from graphengine.load.readers import ColumnMap
 from graphengine.recommend.model_holder import ModelHolder
 from graphengine.recommend.serving import Recommender
+from graphengine.report.analyst import analyst_query, run_analyst
 from graphengine.store import Store
 from tests.integration._cli import run_graphengine
 from tests.integration._files import write_csv
@@ -293,3 +294,17 @@ def test_cli_errors_are_clear_and_quarantine_exits_10(
     body = json.loads(answer.stdout)
     assert body["load"]["loaded"] == 1 and body["load"]["quarantined"] == 1
     assert body["campaigns"][0]["contacted"]["opened"] == 1
+
+
+def test_analyst_questions_count_the_campaign_contacts(graph: tuple[Store, Path], tmp_path: Path) -> None:
+    store, _ = graph
+    _build(graph, tmp_path / "send.csv", holdout=0.3, seed=11)
+    pressure = run_analyst(store, analyst_query("34"), {"asOf": T0, "days": 7, "maxContacts": 1})
+    email = [
+        (r["consented"], r["contacts"], r["customers"], r["atOrOverCap"]) for r in pressure if r["channel"] == "email"
+    ]
+    assert email == [(True, 0, 3, False), (True, 1, 7, True)]
+    later = T0 + dt.timedelta(days=1)
+    audience = run_analyst(store, analyst_query("07"), {"asOf": later, "maxContacts": 1, "minGapDays": 0})
+    assert len(audience) == 3  # the seven contacted are at the cap of one contact in 30 days
+    assert all(r["recentContacts"] == 0 for r in audience)
