@@ -45,6 +45,7 @@ class BuildResult:
     contacted: int = 0
     held_out: int = 0
     refused: int = 0
+    no_offers: int = 0
     personalized: int = 0
     model_version: str = ""
     rows: list[Row] = field(default_factory=list)
@@ -69,6 +70,7 @@ class BuildResult:
                 "contacted": self.contacted,
                 "heldOut": self.held_out,
                 "refusedAtCap": self.refused,
+                "noOffers": self.no_offers,
                 "personalized": self.personalized,
                 "popular": self.contacted - self.personalized,
             },
@@ -97,7 +99,9 @@ def build_campaign(
     recommender = served_recommender(store, home)
     result.model_version = recommender.holder.current().version
     offers = make_offers(recommender, [c.customer_id for c in to_contact], spec.items, on_batch=on_progress)
-    to_contact = [c for c in to_contact if c.customer_id in offers]
+    # a customer the recommender has nothing for (erased meanwhile, or no product passes) gets no empty offer
+    result.no_offers = sum(1 for c in to_contact if not (c.customer_id in offers and offers[c.customer_id].product_ids))
+    to_contact = [c for c in to_contact if c.customer_id in offers and offers[c.customer_id].product_ids]
     if not dry_run:
         recorded = _record(store, result, to_contact, held_out)
         to_contact = [c for c in to_contact if c.customer_id in recorded]

@@ -177,6 +177,7 @@ def campaign_report(store: Store, campaign_id: str, *, window_days: int = 14) ->
     contacted = [r for r in rows if r["grp"] == "contacted"]
     held = [r for r in rows if r["grp"] == "heldOut"]
     total, baseline = _rates(_sum(contacted)), _rates(_sum(held))
+    baseline.update({f"{k}Rate": None for k in ("responded", *FLAGS)})  # not contacted: no response to rate
     lift = None
     if total["customers"] and baseline["customers"]:
         lift = round(total["purchased"] / total["customers"] - baseline["purchased"] / baseline["customers"], 4)

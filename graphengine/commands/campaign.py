@@ -65,7 +65,8 @@ def build(
     out.print(
         f"audience {spec.audience.describe()} on {spec.channel}: {counts['matched']} consenting customers matched, "
         f"{counts['atCap']} left out at the cap {spec.cap}, {counts['heldOut']} held out, "
-        f"{counts['refusedAtCap']} refused at the cap while recording; offers: {counts['personalized']} "
+        f"{counts['refusedAtCap']} refused at the cap while recording, {counts['noOffers']} without any offer; "
+        f"offers: {counts['personalized']} "
         f"personalised, {counts['popular']} popular (no profiling consent or no history)",
         highlight=False,
         soft_wrap=True,
@@ -127,7 +128,9 @@ def _print_report(report: dict[str, object]) -> None:
     print_rows(rows, f"campaign {report['campaignId']} ({report['channel']}, {report['at']})", columns)
     print_rows(list(report["segments"]), "contacted customers per RFM segment", columns)  # type: ignore[call-overload]
     out.print(
-        f"purchase in the {report['windowDays']}-day window: contacted vs hold-out, lift {report['purchaseLift']}",
+        f"customers with a purchase in the {report['windowDays']}-day window: contacted "
+        f"{report['contacted']['purchasedRate']}, hold-out {report['heldOut']['purchasedRate']}, "  # type: ignore[index]
+        f"lift {report['purchaseLift']}",
         highlight=False,
     )
 
