@@ -308,3 +308,23 @@ def test_analyst_questions_count_the_campaign_contacts(graph: tuple[Store, Path]
     audience = run_analyst(store, analyst_query("07"), {"asOf": later, "maxContacts": 1, "minGapDays": 0})
     assert len(audience) == 3  # the seven contacted are at the cap of one contact in 30 days
     assert all(r["recentContacts"] == 0 for r in audience)
+
+
+def test_a_campaign_recorded_meanwhile_takes_the_last_allowed_contact(
+    graph: tuple[Store, Path], tmp_path: Path
+) -> None:
+    """B selects its audience, then A is built and recorded while B scores its offers; when B records, the
+    re-count under the customer locks refuses everyone A took (and B's file holds nobody over the cap)."""
+    store, home = graph
+    first: list[BuildResult] = []
+
+    def meanwhile(_: int) -> None:
+        if not first:
+            first.append(_build(graph, tmp_path / "a.csv", cap=Cap(1, 7)))
+
+    spec = CampaignSpec(channel="email", items=2, at=T0, cap=Cap(1, 7))
+    second = build_campaign(store, spec, tmp_path / "b.csv", home=home, on_progress=meanwhile)
+    assert first[0].contacted == 10 and second.matched == 10 and second.at_cap == 0
+    assert second.refused == 10 and second.contacted == 0 and _ids(tmp_path / "b.csv") == []
+    most = store.run_text("MATCH (c:Customer)-[r:CONTACTED]->() RETURN c, count(r) AS n ORDER BY n DESC LIMIT 1")
+    assert most[0]["n"] == 1 and _count(store, "()-[:CONTACTED]->()") == 10
