@@ -23,7 +23,7 @@ from graphengine.campaign.export import read_rows
 from graphengine.campaign.options import Audience, CampaignSpec, Cap
 from graphengine.campaign.results import campaign_report, load_results
 from graphengine.config import Settings
-from graphengine.errors import ConfigError
+from graphengine.errors import ConfigError, ValidationFailed
 from graphengine.load import LoadOptions, load_file
 from graphengine.load.quarantine import quarantine_files, read_quarantine
 from graphengine.load.readers import ColumnMap
@@ -328,3 +328,31 @@ def test_a_campaign_recorded_meanwhile_takes_the_last_allowed_contact(
     assert second.refused == 10 and second.contacted == 0 and _ids(tmp_path / "b.csv") == []
     most = store.run_text("MATCH (c:Customer)-[r:CONTACTED]->() RETURN c, count(r) AS n ORDER BY n DESC LIMIT 1")
     assert most[0]["n"] == 1 and _count(store, "()-[:CONTACTED]->()") == 10
+
+
+def test_a_responses_file_without_a_flag_column_is_refused_and_bad_rows_are_quarantined(
+    graph: tuple[Store, Path], tmp_path: Path
+) -> None:
+    store, _ = graph
+    sent = _build(graph, tmp_path / "send.csv")
+    missing = write_csv(tmp_path / "missing.csv", [{"customerId": "c01", "opened": 1, "clicked": 0}])
+    with pytest.raises(ValidationFailed, match="bought"):
+        load_results(store, missing, campaign=sent.campaign_id, quarantine_dir=tmp_path / "q")
+    rows = [
+        {"customerId": "c" * 5000, "opened": 1, "clicked": 0, "bought": 0},
+        {"customerId": "c02", "opened": "nan", "clicked": 0, "bought": 0},
+        {"customerId": "", "opened": 1, "clicked": 0, "bought": 0},
+        {"customerId": "c03", "opened": "YES", "clicked": "no", "bought": ""},
+        {"customerId": "c03", "opened": "0", "clicked": "0", "bought": "1"},  # the later row corrects the first
+    ]
+    report = load_results(
+        store, write_csv(tmp_path / "r.csv", rows), campaign=sent.campaign_id, quarantine_dir=tmp_path / "q"
+    )
+    assert (report.read, report.loaded, report.quarantined, report.repeated) == (5, 2, 3, 1)
+    assert set(report.reasons) == {
+        "customerId: longer than 1000 characters",
+        "opened: not a yes/no flag (…)",
+        "customerId: missing",
+    }
+    flags = store.run_text("MATCH ()-[r:RESPONDED]->() RETURN r.opened AS o, r.clicked AS k, r.bought AS b")
+    assert flags == [{"o": False, "k": False, "b": True}]
