@@ -1,4 +1,4 @@
-// params: (none)
+// params: none
 // returns: customers, rfmSegment, communityId, clv, churnRisk — how many customers carry each computed property
 //   the campaign audience options read (0: never computed on this graph)
 MATCH (c:Customer)
