@@ -1,5 +1,6 @@
-// params: $campaignId, $channel, $at, $capDays, $capContacts, $rows ([{customerId}])
+// params: $campaignId, $channel, $at, $capDays, $capContacts, $rows
 // returns: contacted (customer ids recorded), refused (customer ids at the cap when their lock was held)
+// $rows: [{customerId}]
 // Records CONTACTED {at, channel, campaignId} from each customer to the campaign. Each customer is locked first (in
 // id order) and the cap counted again under the lock, so two campaigns built at once cannot both push a customer
 // over the cap: the later one refuses that customer. A re-run with the same rows changes nothing (MERGE on the key).

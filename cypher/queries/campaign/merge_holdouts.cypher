@@ -1,5 +1,6 @@
-// params: $campaignId, $at, $rows ([{customerId}])
+// params: $campaignId, $at, $rows
 // returns: heldOut — relationships recorded
+// $rows: [{customerId}]
 // Records HELD_OUT {campaignId, at} from each hold-out customer to the campaign: chosen for it, deliberately not
 // contacted (the baseline of the response rates). Not a contact: the cap does not count it.
 MATCH (k:Campaign {campaignId: $campaignId})

@@ -1,5 +1,6 @@
-// params: $rows ([{i, customerId, campaignId, opened, clicked, bought, at}])
+// params: $rows
 // returns: written (rows recorded), rejected ([{i, reason}]: unknown customer or campaign, held out, not contacted)
+// $rows: [{i, customerId, campaignId, opened, clicked, bought, at}]
 // A response is a fact keyed by (customer, campaign): RESPONDED {campaignId} is merged, so a file loaded twice
 // counts once and a re-sent row corrects the earlier values. Only contacted customers respond: a hold-out customer
 // or one the campaign did not contact is rejected with the reason.
