@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -93,6 +94,11 @@ class Audience:
     community: int | None = None
     min_clv: float | None = None
     min_churn_risk: float | None = None
+
+    def __post_init__(self) -> None:
+        for option, value in (("--min-clv", self.min_clv), ("--min-churn-risk", self.min_churn_risk)):
+            if value is not None and not math.isfinite(value):
+                raise ConfigError(f"{option} is a finite number, not {value}")
 
     @property
     def profiling(self) -> bool:

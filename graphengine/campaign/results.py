@@ -163,6 +163,11 @@ def _rates(group: dict[str, int]) -> dict[str, Any]:
     return {**group, **{f"{k}Rate": rate(k) for k in ("responded", *FLAGS, "purchased")}}
 
 
+def _not_contacted(rates: dict[str, Any]) -> dict[str, Any]:
+    """The hold-out's rates: it was not contacted, so there is no response rate to give (None), only purchases."""
+    return rates | {f"{k}Rate": None for k in ("responded", *FLAGS)}
+
+
 def _sum(rows: list[dict[str, Any]]) -> dict[str, int]:
     keys = ("customers", "responded", *FLAGS, "purchased")
     return {k: sum(int(r[k]) for r in rows) for k in keys}
@@ -176,8 +181,7 @@ def campaign_report(store: Store, campaign_id: str, *, window_days: int = 14) ->
     rows = store.query("campaign.list_response_groups", {"campaignId": campaign_id, "windowDays": window_days})
     contacted = [r for r in rows if r["grp"] == "contacted"]
     held = [r for r in rows if r["grp"] == "heldOut"]
-    total, baseline = _rates(_sum(contacted)), _rates(_sum(held))
-    baseline.update({f"{k}Rate": None for k in ("responded", *FLAGS)})  # not contacted: no response to rate
+    total, baseline = _rates(_sum(contacted)), _not_contacted(_rates(_sum(held)))
     lift = None
     if total["customers"] and baseline["customers"]:
         lift = round(total["purchased"] / total["customers"] - baseline["purchased"] / baseline["customers"], 4)
@@ -192,7 +196,10 @@ def campaign_report(store: Store, campaign_id: str, *, window_days: int = 14) ->
             for r in contacted
         ],
         "heldOutSegments": [
-            {"segment": r["segment"], **_rates({k: int(r[k]) for k in baseline if not k.endswith("Rate")})}
+            {
+                "segment": r["segment"],
+                **_not_contacted(_rates({k: int(r[k]) for k in baseline if not k.endswith("Rate")})),
+            }
             for r in held
         ],
     }

@@ -54,6 +54,10 @@ def test_profiling_options_and_the_audience_json() -> None:
     assert audience.profiling and audience.used_properties() == ["rfmSegment", "clv"]
     spec = CampaignSpec(channel="email", audience=audience)
     assert spec.audience_json() == '{"min_clv": 100, "segment": "champions"}'
+    with pytest.raises(ConfigError, match="--min-clv is a finite number"):
+        Audience(min_clv=float("nan"))
+    with pytest.raises(ConfigError, match="--min-churn-risk"):
+        Audience(min_churn_risk=float("inf"))
     with pytest.raises(ConfigError, match="--items"):
         CampaignSpec(channel="email", items=0)
 
