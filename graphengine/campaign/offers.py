@@ -6,27 +6,23 @@ defaults (no filters, social re-ranking on). So a customer's offers are what the
 with its rules: without profiling consent the popularity list everybody gets (the reason says so), a cold start
 gets what their community buys, bought and seen products are left out.
 
-No HTTP: customers are scored in this process in batches of :data:`BATCH`. Each batch runs in **one read
-transaction** (:class:`_BatchReads` hands the recommender's registered queries to that transaction instead of one
-managed transaction per query), a few batches at a time in a thread pool; a transient error retries the batch.
+No HTTP: customers are scored in this process in batches of :data:`BATCH`. A batch's serving states are read
+with **one query** (:meth:`~graphengine.recommend.serving.Recommender.read_states`, the query the API's
+background reader uses, candidates ranked in one batched ``model.scores`` call), then each customer's list is
+cut from their state exactly as a request would; a few batches run at a time in a thread pool.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
 
-from neo4j import ManagedTransaction
-
-from graphengine.errors import NotFound
 from graphengine.recommend.live import LiveCustomers
 from graphengine.recommend.model_holder import ModelHolder
 from graphengine.recommend.serving import Recommendations, Recommender
 from graphengine.store import Store
-from graphengine.store.driver import translate_errors
 
 BATCH = 200
 WORKERS = 3
@@ -52,44 +48,19 @@ def offer_reason(result: Recommendations) -> str:
 
 def served_recommender(store: Store, home: Path) -> Recommender:
     """The recommender the API serves, on the promoted model (NoModel when none is promoted)."""
-    recommender = Recommender(store, ModelHolder(store, home))
+    recommender = Recommender(store, ModelHolder(store, home), LiveCustomers(ttl_s=0))
     recommender.holder.current()
     return recommender
 
 
-class _BatchReads:
-    """Stands in for the Store inside one read transaction: ``query(name, params)`` runs the registered query
-    there. Only reads — what serving state needs."""
-
-    def __init__(self, store: Store, tx: ManagedTransaction) -> None:
-        self.settings = store.settings
-        self.registry = store.registry
-        self._tx = tx
-
-    def query(self, name: str, params: Mapping[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
-        if write:
-            raise RuntimeError(f"{name}: a campaign's offers only read")
-        return [record.data() for record in self._tx.run(self.registry[name].text, dict(params or {}))]
-
-
 def _score_batch(recommender: Recommender, customer_ids: Sequence[str], items: int) -> list[Offer]:
-    store = recommender.store
-
-    def work(tx: ManagedTransaction) -> list[Offer]:
-        reads = cast(Store, _BatchReads(store, tx))
-        batch = Recommender(reads, recommender.holder, LiveCustomers(ttl_s=0))
-        offers = []
-        for customer_id in customer_ids:
-            try:
-                result = batch.recommend(customer_id, limit=items)
-            except NotFound:  # erased since the audience was read
-                continue
-            ids = tuple(item.product_id for item in result.items)
-            offers.append(Offer(customer_id, ids, result.personalized, offer_reason(result), result.model_version))
-        return offers
-
-    with translate_errors(store.settings), store.session() as session:
-        return session.execute_read(work)
+    served = recommender.holder.current()
+    offers = []
+    for state in recommender.read_states(served, customer_ids):  # customers erased since are simply not found
+        result = recommender.recommend(state.customer_id, limit=items, kept=state)
+        ids = tuple(item.product_id for item in result.items)
+        offers.append(Offer(state.customer_id, ids, result.personalized, offer_reason(result), result.model_version))
+    return offers
 
 
 def make_offers(
