@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from graphengine.analytics.value.rfm import run_rfm
 from graphengine.api.erasure import erase_customer
 from graphengine.campaign.build import BuildResult, build_campaign, list_campaigns
 from graphengine.campaign.export import read_rows
@@ -31,6 +30,7 @@ from graphengine.recommend.model_holder import ModelHolder
 from graphengine.recommend.serving import Recommender
 from graphengine.report.analyst import analyst_query, run_analyst
 from graphengine.store import Store
+from graphengine.value.rfm import run_rfm
 from tests.integration._cli import run_graphengine
 from tests.integration._files import write_csv
 from tests.integration._recommender import train_and_promote
