@@ -15,6 +15,7 @@ from rich.table import Table
 
 from graphengine.commands._common import OUT_DIR_HELP, EpochOpt, TimezoneOpt, err, out, print_json, value_rules
 from graphengine.commands.analyze import app as analyze_app
+from graphengine.commands.campaign import app as campaign_app
 from graphengine.commands.evaluate import app as evaluate_app
 from graphengine.commands.evaluate_clv import clv as evaluate_clv_command
 from graphengine.commands.journeys import analyst_app
@@ -65,6 +66,7 @@ app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(recommender_app, name="recommender")
 evaluate_app.command("clv")(evaluate_clv_command)
 app.add_typer(value_app, name="value")
+app.add_typer(campaign_app, name="campaign")
 app.command("report")(report_command)
 app.command("serve")(serve_command)
 app.command("recommend")(recommend_command)
