@@ -24,7 +24,7 @@ from graphengine.analytics.value.rfm import run_rfm
 from graphengine.api.schemas_value import WITHHELD_REASON
 from graphengine.config import Settings
 from graphengine.load import LoadOptions, load_file
-from graphengine.report import collect_report, render_report
+from graphengine.report import analyst_query, collect_report, render_report, run_analyst
 from graphengine.store import Store
 from tests.integration._files import write_csv
 from tests.integration.test_api_harness import API_KEY, api_client
@@ -262,6 +262,21 @@ def test_report_value_sections(graph: dict[str, Any], session_store: Store) -> N
     html = "".join(value_charts(value))
     assert 'class="empty"' not in html and "email: 3 contacts to 2 customers (1.50 each)" in html
     assert "Mean over 2 scored customers" in html and "Product A → Product C" in html
+
+
+def test_analyst_questions_on_segments_and_churn(graph: dict[str, Any], session_store: Store) -> None:
+    props = _props(session_store)
+    overview = run_analyst(session_store, analyst_query("35"))
+    assert sum(r["customers"] for r in overview) == 6 and sum(r["consenting"] for r in overview) == 4
+    assert sum(r["revenue"] for r in overview) == pytest.approx(sum(a for *_, a in LINES))
+    assert sum(r["customerPct"] for r in overview) == pytest.approx(
+        100.0, abs=0.05 * len(overview)
+    )  # each rounded to 0.1
+    churn = {r["segment"]: r for r in run_analyst(session_store, analyst_query("36"))}
+    assert sum(r["scored"] for r in churn.values()) == 2  # c1 and c2; c5 has no profiling consent
+    assert sum(r["highRisk"] for r in churn.values()) == 1
+    assert churn[props["c1"]["rfmSegment"]]["topDrivers"] == ["recency (1)"]
+    assert "c5" not in str(churn) and "c1" not in str(churn)  # an aggregate: names nobody
 
 
 def test_surfaces_before_anything_is_computed(session_store: Store, settings: Settings, tmp_path: Path) -> None:
