@@ -23,11 +23,10 @@ from graphengine.analytics.value.referral import run_referral
 from graphengine.analytics.value.rfm import run_rfm
 from graphengine.api.schemas_value import WITHHELD_REASON
 from graphengine.config import Settings
-from graphengine.load import LoadOptions, load_file
 from graphengine.report import analyst_query, collect_report, render_report, run_analyst
 from graphengine.store import Store
-from tests.integration._files import write_csv
 from tests.integration.test_api_harness import API_KEY, api_client
+from tests.integration.test_value_graph import _load
 
 BASE = dt.date(2026, 1, 1)
 # (customer, order, day offset, product, amount). Orders: o1 {A,B,C} o2 {A,B} o3 {A,C} o4 {A} o5 {B,C} o6 {B}
@@ -54,17 +53,6 @@ CHURN = {"c1": (0.8, ["recency", "pAlive"]), "c2": (0.2, ["frequency"]), "c5": (
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 # (customer, channel, days before NOW) of campaign contacts; the 40-day-old one is outside the 30-day window
 CONTACTS = [("c1", "email", 1), ("c1", "email", 5), ("c2", "email", 3), ("c3", "sms", 2), ("c4", "email", 40)]
-
-
-def _load(store: Store, settings: Settings, tmp: Path, kind: str, rows: list[dict[str, Any]]) -> None:
-    report = load_file(
-        store,
-        kind,
-        write_csv(tmp / f"{kind}.csv", rows),
-        LoadOptions(source="test", out_dir=tmp / "out"),
-        salt=settings.hash_salt.get_secret_value(),
-    )
-    assert report.balanced and report.quarantined == 0, report.to_dict()
 
 
 def _load_graph(store: Store, settings: Settings, tmp: Path) -> None:
