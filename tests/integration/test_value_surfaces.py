@@ -9,6 +9,9 @@ value run on it. The churn model and campaigns belong to other parts of the prod
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +26,13 @@ from graphengine.analytics.value.referral import run_referral
 from graphengine.analytics.value.rfm import run_rfm
 from graphengine.api.schemas_value import WITHHELD_REASON
 from graphengine.config import Settings
+from graphengine.errors import ConfigError
 from graphengine.report import analyst_query, collect_report, render_report, run_analyst
+from graphengine.report._value import collect_value, value_charts
+from graphengine.report.chromium import INSTALL_HINT, dump_dom, find_chromium
 from graphengine.store import Store
 from tests.integration.test_api_harness import API_KEY, api_client
+from tests.integration.test_report import MEASURE
 from tests.integration.test_value_graph import _load
 
 BASE = dt.date(2026, 1, 1)
@@ -237,8 +244,6 @@ def test_report_value_sections(graph: dict[str, Any], session_store: Store) -> N
     assert "2 customers without profiling consent left out" in page
     assert "none of the 6 stored rules was seen in at least 5 orders" in page  # the report's floor, said plainly
 
-    from graphengine.report._value import collect_value, value_charts
-
     value = collect_value(session_store, min_orders=1, now=NOW)
     assert [(r["antecedent"], r["consequent"]) for r in value["rules"]["top"][:3]] == [
         ("C", "A"),
@@ -252,14 +257,32 @@ def test_report_value_sections(graph: dict[str, Any], session_store: Store) -> N
     assert "Mean over 2 scored customers" in html and "Product A → Product C" in html
 
 
+def test_chromium_draws_the_value_sections(graph: dict[str, Any], session_store: Store, tmp_path: Path) -> None:
+    try:
+        find_chromium()
+    except ConfigError:
+        pytest.fail(f"the report check renders in headless Chromium, which is missing: {INSTALL_HINT}")
+    data = {**collect_report(session_store), "value": collect_value(session_store, min_orders=1, now=NOW)}
+    page = tmp_path / "value-measured.html"
+    page.write_text(render_report(data).replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dump_dom(page.as_uri(), width=1400, height=1200), re.S)
+    assert found, "the measuring script did not run"
+    measured = json.loads(html.unescape(found.group(1)))
+    drawn_clv = 1 if any(v > 0 for v in data["value"]["clv"]["values"]) else 0
+    # grid: 5 × 5 cells; churn: the segments of c1 and c2; rules: all 6; contacts: email 1 and 2, sms 1
+    fewest = {"rfm-grid": 25, "clv": drawn_clv, "churn-by-segment": 1, "basket-rules": 6, "contact-pressure": 3}
+    for chart, marks in fewest.items():
+        seen = measured[f"chart-{chart}"]
+        assert seen["width"] > 200 and seen["drawn"] >= marks, (chart, seen)
+
+
 def test_analyst_questions_on_segments_and_churn(graph: dict[str, Any], session_store: Store) -> None:
     props = _props(session_store)
     overview = run_analyst(session_store, analyst_query("35"))
     assert sum(r["customers"] for r in overview) == 6 and sum(r["consenting"] for r in overview) == 4
     assert sum(r["revenue"] for r in overview) == pytest.approx(sum(a for *_, a in LINES))
-    assert sum(r["customerPct"] for r in overview) == pytest.approx(
-        100.0, abs=0.05 * len(overview)
-    )  # each rounded to 0.1
+    percents = [r["customerPct"] for r in overview]  # each rounded to 0.1
+    assert sum(percents) == pytest.approx(100.0, abs=0.05 * len(percents))
     churn = {r["segment"]: r for r in run_analyst(session_store, analyst_query("36"))}
     assert sum(r["scored"] for r in churn.values()) == 2  # c1 and c2; c5 has no profiling consent
     assert sum(r["highRisk"] for r in churn.values()) == 1
