@@ -105,7 +105,7 @@ stop: api-stop neo4j-stop
 # (only when it started it). pytest exit code 5 (nothing collected) counts as a failure.
 test: java venv chromium lint
 	$(TEST_ENV) $(GE) neo4j install
-	$(TEST_ENV) $(PY) -m pytest tests -q -p no:cacheprovider; rc=$$?; \
+	$(TEST_ENV) $(PY) -m pytest tests -q -p no:cacheprovider --durations=30; rc=$$?; \
 	  if [ $$rc = 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
 unit: venv

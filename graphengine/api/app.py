@@ -29,8 +29,9 @@ from graphengine.api.errors import install_error_handlers
 from graphengine.api.fastpath import CacheFirst
 from graphengine.api.gate import AccessGate, AccessPolicy
 from graphengine.api.keys import KeyRing
-from graphengine.api.recommender import open_recommender
+from graphengine.api.recommender import open_recommender, open_warm_states
 from graphengine.api.routes import analytics, customers, events, health, journeys, recommendations, value
+from graphengine.api.served_fastpath import ServedFirst
 from graphengine.config import Settings
 from graphengine.store import Store
 
@@ -57,6 +58,10 @@ class ApiOptions:
     model_check_s: float = 1.0
     products_refresh_s: float = 60.0
     customer_state_ttl_s: float = 30.0
+    # every customer's serving state is read in the background (at most this many customers; 0: only on demand)
+    # and read again every customer_state_refresh_s seconds (default: half the TTL, so kept states do not expire)
+    warm_customers: int = 200_000
+    customer_state_refresh_s: float | None = None
 
 
 def api_store_settings(settings: Settings, options: ApiOptions) -> Settings:
@@ -104,9 +109,13 @@ def create_app(settings: Settings, options: ApiOptions | None = None) -> FastAPI
             products_s=opts.products_refresh_s,
             state_ttl_s=opts.customer_state_ttl_s,
         )
+        refresh_s = opts.customer_state_refresh_s or max(opts.customer_state_ttl_s / 2, 1.0)
+        app.state.warm = open_warm_states(app.state.recommender, every_s=refresh_s, max_customers=opts.warm_customers)
         try:
             yield
         finally:
+            if app.state.warm is not None:
+                app.state.warm.stop()
             app.state.recommender.holder.stop()
             store.close()
 
@@ -123,6 +132,7 @@ def create_app(settings: Settings, options: ApiOptions | None = None) -> FastAPI
     app.state.retry_after_s = opts.retry_after_s
     app.state.versions = {}
     install_error_handlers(app)
+    app.add_middleware(ServedFirst)  # innermost: recommendations answered from memory before routing
     app.add_middleware(CacheFirst)
     app.add_middleware(AccessGate)  # added last, so it runs first: keys and the body limit before anything
     modules = (health, recommendations, customers, events, analytics, journeys, value)

@@ -3,7 +3,8 @@
 One :class:`~graphengine.recommend.serving.Recommender` per process. At start it loads the promoted model (an
 app with no promoted model still starts; recommendation requests answer 503 ``no_model`` until one is promoted)
 and starts the watcher thread that hot-swaps a newly promoted version and refreshes the product table. A swap
-drops the cached answers tagged ``MODEL``, a product change those tagged ``PRODUCTS``.
+drops the cached answers tagged ``MODEL``, a product change those tagged ``PRODUCTS``. :func:`open_warm_states`
+starts the background reader of every customer's serving state (:mod:`graphengine.recommend.warm`).
 
 :func:`after_write` is what the write routes call: it forgets the written customers' kept state (so the next
 request reads their current interactions — fold-in) and drops only their cached answers; :func:`after_erasure`
@@ -15,17 +16,19 @@ catch up within the state and cache TTLs — so the API runs one worker by defau
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from graphengine.api.cache import MODEL, PRODUCTS, ResponseCache, customer_tag
+from graphengine.api.cache import MODEL, PRODUCTS, ResponseCache, customer_tag, product_tag
+from graphengine.api.schemas_recommend import RecommendationQuery, ServedRecommendationsOut, served_out
 from graphengine.errors import GraphEngineError
-from graphengine.recommend.live import LiveCustomers
+from graphengine.recommend.live import CustomerState, LiveCustomers
 from graphengine.recommend.model_holder import ModelHolder
 from graphengine.recommend.serving import Recommender
+from graphengine.recommend.warm import WarmStates
 from graphengine.store import Store
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,15 @@ def open_recommender(
     return Recommender(store, holder, LiveCustomers(ttl_s=state_ttl_s))
 
 
+def open_warm_states(recommender: Recommender, *, every_s: float, max_customers: int) -> WarmStates | None:
+    """Start reading every customer's serving state in the background (None when ``max_customers`` is 0)."""
+    if max_customers <= 0:
+        return None
+    warm = WarmStates(recommender, every_s=every_s, max_customers=max_customers)
+    warm.start()
+    return warm
+
+
 def after_write(app_state: Any, customer_ids: Iterable[str]) -> int:
     """Forget the written customers' state and cached answers; returns the cache entries dropped."""
     ids = list(customer_ids)
@@ -73,6 +85,32 @@ def after_erasure(app_state: Any) -> int:
     return cache.clear()
 
 
+def recommendation_key(customer_id: str, query: RecommendationQuery) -> Hashable:
+    """The response cache's key of one recommendation answer (without the reader flag ``cached`` adds)."""
+    return ("recommendations", customer_id, query)
+
+
+def recommendation_answer(
+    recommender: Recommender, customer_id: str, query: RecommendationQuery, *, kept: CustomerState | None = None
+) -> ServedRecommendationsOut:
+    """The answer of ``GET /customers/{id}/recommendations`` — the route and the fast path both call this
+    (``kept``: the customer's kept state when the caller has it)."""
+    result = recommender.recommend(
+        customer_id,
+        limit=query.limit,
+        filters=query.filters(),
+        explain=query.explain,
+        social=query.social,
+        kept=kept,
+    )
+    return served_out(result, query.explain)
+
+
+def recommendation_tags(customer_id: str, answer: ServedRecommendationsOut) -> list[Hashable]:
+    """What an answer was computed from: the customer, the model, the product table and each listed product."""
+    return [customer_tag(customer_id), MODEL, PRODUCTS, *(product_tag(item.productId) for item in answer.items)]
+
+
 async def get_recommender(request: Request) -> Recommender:
     recommender: Recommender = request.app.state.recommender
     return recommender
@@ -80,4 +118,14 @@ async def get_recommender(request: Request) -> Recommender:
 
 RecommenderDep = Annotated[Recommender, Depends(get_recommender)]
 
-__all__ = ["RecommenderDep", "after_erasure", "after_write", "get_recommender", "open_recommender"]
+__all__ = [
+    "RecommenderDep",
+    "after_erasure",
+    "after_write",
+    "get_recommender",
+    "open_recommender",
+    "open_warm_states",
+    "recommendation_answer",
+    "recommendation_key",
+    "recommendation_tags",
+]

@@ -87,6 +87,8 @@ class PeopleOut(Out):
 
 
 def item_out(item: Item, explain: bool) -> ItemOut:
+    """The item as served. Built without validation: every value comes from the recommender's own typed,
+    finite data (this runs for every listed item of every answer)."""
     reasons = (
         [
             ReasonOut(
@@ -104,7 +106,7 @@ def item_out(item: Item, explain: bool) -> ItemOut:
         if explain
         else []
     )
-    return ItemOut(
+    return ItemOut.model_construct(
         productId=item.product_id,
         name=item.name,
         category=item.category,
@@ -117,7 +119,7 @@ def item_out(item: Item, explain: bool) -> ItemOut:
 
 
 def recommendations_out(result: Recommendations, explain: bool) -> RecommendationsOut:
-    return RecommendationsOut(
+    return RecommendationsOut.model_construct(
         customerId=result.customer_id,
         requestedStrategy=result.requested,
         strategy=result.strategy,
@@ -244,12 +246,21 @@ class CacheOut(Out):
     misses: int
 
 
+class RecommenderStatusOut(Out):
+    model: str | None = Field(description="the served model version (null: none promoted yet)")
+    warm: bool = Field(description="every customer's serving state was read for this model (requests need no I/O)")
+    customersKept: int = Field(description="customers whose serving state is kept in process")
+    passes: int = Field(description="complete background reads of the serving states")
+    lastPassSeconds: float
+
+
 class HealthOut(Out):
     status: str = Field(description="ok")
     version: str = Field(description="graphengine version")
     neo4j: Neo4jOut
     runs: list[RunOut] = Field(description="the latest analysis runs, newest first")
     cache: CacheOut
+    recommender: RecommenderStatusOut | None = None
 
 
 __all__ = [
@@ -260,6 +271,7 @@ __all__ = [
     "InfluencersOut",
     "PeopleOut",
     "RecommendationsOut",
+    "RecommenderStatusOut",
     "SimilarProductsOut",
     "item_out",
     "people_out",

@@ -9,6 +9,7 @@ filter; a product without a stock flag counts as in stock (as the loaders read i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections.abc import Mapping, Sequence
@@ -93,14 +94,21 @@ class ProductTable:
         return len(self.item_ids)
 
     def info(self, i: int) -> ProductInfo:
-        price = float(self.price[i])
-        return ProductInfo(
-            product_id=self.item_ids[i],
-            name=self.names[i],
-            category=self.categories[i],
-            price=None if np.isnan(price) else price,
-            in_stock=bool(self.in_stock[i]) if self.stock_known[i] else None,
-        )
+        return self._infos[i]
+
+    @functools.cached_property
+    def _infos(self) -> list[ProductInfo]:
+        """Every product's info, built once per table (a request only indexes it)."""
+        return [
+            ProductInfo(
+                product_id=self.item_ids[i],
+                name=self.names[i],
+                category=self.categories[i],
+                price=None if np.isnan(self.price[i]) else float(self.price[i]),
+                in_stock=bool(self.in_stock[i]) if self.stock_known[i] else None,
+            )
+            for i in range(len(self.item_ids))
+        ]
 
     def allowed(self, filters: Filters) -> BoolArray:
         """Items that pass ``filters`` and still exist (memoised per distinct filter; read-only)."""

@@ -26,7 +26,8 @@ Models learn from the positive part of the matrix only (:func:`positive_part`); 
 (:mod:`graphengine.recommend.ranking`).
 
 :func:`project_interactions` reads every customer with one columnar query per signal (each returns a few long
-lists, never a record per pair); :func:`customer_row` reads one customer's current signals with one query,
+lists, never a record per pair); :func:`interaction_rows` turns the
+serving query's records (``recommend.list_serving_customers``: current signals of a batch of customers) into rows,
 so a purchase written a moment ago counts at request time.
 """
 
@@ -209,44 +210,51 @@ def project_interactions(store: Store, weights: InteractionWeights | None = None
     return Interactions(matrix, customers, items)
 
 
-def customer_row(
-    store: Store, customer_id: str, weights: InteractionWeights, item_index: Mapping[str, int]
-) -> sp.csr_matrix:
-    """One customer's current interactions as a ``1 × n_items`` row (products unknown to the model are skipped).
+def serving_params(
+    weights: InteractionWeights, *, max_followees: int = 0, rank_floor: float = 0.0, all_signals: bool = False
+) -> dict[str, Any]:
+    """The parameters of ``recommend.list_serving_customers`` besides the ids (no followees: no social signals;
+    ``all_signals``: the interactions of customers without profiling consent too)."""
+    return {
+        "allSignals": all_signals,
+        "types": weights.event_types(),
+        "minSentiment": weights.mention_min_sentiment,
+        "maxFollowees": max_followees,
+        "rankFloor": rank_floor,
+    }
 
-    Raises :class:`NotFound` when the customer does not exist; a customer without interactions gets an empty row.
-    """
-    got = _one(
-        store,
-        "recommend.get_customer_interactions",
-        {"customerId": customer_id, "types": weights.event_types(), "minSentiment": weights.mention_min_sentiment},
-    )
-    if not got.get("found"):
-        raise NotFound(f"customer {customer_id!r} not found")
+
+def interaction_rows(
+    records: Sequence[Mapping[str, Any]],
+    weights: InteractionWeights,
+    item_index: Mapping[str, int],
+    *,
+    all_signals: bool = False,
+) -> sp.csr_matrix:
+    """The customers' current interactions (rows of ``recommend.list_serving_customers``, in order) as an
+    ``n × n_items`` matrix built by the rules of :func:`weigh_signals`; products unknown to the model are skipped."""
+    users: list[int] = []
     products: list[str] = []
     kinds: list[int] = []
     ratings: list[float] = []
-    if weights.purchase > 0:
-        products += [str(p) for p in got["purchased"]]
-        kinds += [PURCHASE] * len(got["purchased"])
-        ratings += [np.nan] * len(got["purchased"])
-    for product, rating in got["rated"]:
-        products.append(str(product))
-        kinds.append(RATING)
-        ratings.append(float(rating))
-    for product, kind in got["events"]:
-        products.append(str(product))
-        kinds.append(EVENT_KINDS[str(kind)])
-        ratings.append(np.nan)
-    if weights.mention > 0:
-        products += [str(p) for p in got["mentioned"]]
-        kinds += [MENTION] * len(got["mentioned"])
-        ratings += [np.nan] * len(got["mentioned"])
+    for u, got in enumerate(records):
+        signals: list[tuple[str, int, float]] = []
+        if weights.purchase > 0 and (got["consentProfiling"] is True or all_signals):
+            signals += [(str(p), PURCHASE, np.nan) for p in got["bought"]]
+        signals += [(str(p), RATING, float(r)) for p, r in got["rated"]]
+        signals += [(str(p), EVENT_KINDS[str(k)], np.nan) for p, k in got["events"]]
+        if weights.mention > 0:
+            signals += [(str(p), MENTION, np.nan) for p in got["mentioned"]]
+        for product, kind, rating in signals:
+            users.append(u)
+            products.append(product)
+            kinds.append(kind)
+            ratings.append(rating)
     cols = np.asarray([item_index.get(p, -1) for p in products], dtype=np.int64)
     known = cols >= 0
     return weigh_signals(
-        (1, len(item_index)),
-        np.zeros(int(known.sum()), dtype=np.int64),
+        (len(records), len(item_index)),
+        np.asarray(users, dtype=np.int64)[known],
         cols[known],
         np.asarray(kinds, dtype=np.int64)[known],
         np.asarray(ratings, dtype=np.float64)[known],
@@ -254,12 +262,26 @@ def customer_row(
     )
 
 
+def customer_row(
+    store: Store, customer_id: str, weights: InteractionWeights, item_index: Mapping[str, int]
+) -> sp.csr_matrix:
+    """One customer's current interactions as a ``1 × n_items`` row, as training sees them (whatever the consent;
+    products unknown to the model are skipped). Raises :class:`NotFound` when the customer does not exist."""
+    params = {"customerIds": [customer_id], **serving_params(weights, all_signals=True)}
+    records = store.query("recommend.list_serving_customers", params)
+    if not records:
+        raise NotFound(f"customer {customer_id!r} not found")
+    return interaction_rows(records, weights, item_index, all_signals=True)
+
+
 __all__ = [
     "SEEN",
     "InteractionWeights",
     "Interactions",
     "customer_row",
+    "interaction_rows",
     "positive_part",
     "project_interactions",
+    "serving_params",
     "weigh_signals",
 ]

@@ -4,20 +4,23 @@ A recommendation scores the customer's *current* interactions (fold-in). Reading
 a request, so :class:`LiveCustomers` keeps each customer's :class:`CustomerState` (interaction row in the served
 model's item space, consent, community, purchases, followees' signals) after the first read:
 
+* :mod:`graphengine.recommend.warm` reads every customer's state in bulk in the background (at start, after a
+  model swap and then every refresh interval), so a request — even a customer's first — finds it kept;
 * the API's own write path (``POST /events``, erasure) calls :meth:`LiveCustomers.invalidate` for the customers
   it wrote, so the next request reads them again — a purchase POSTed a moment ago counts;
 * an entry older than ``ttl_s`` is read again, which bounds staleness after writes that bypass this process
-  (a ``graphengine load``, another API worker);
-* a state computed while its customer was invalidated is not kept (the same sequence-number rule as the
-  response cache).
+  (a ``graphengine load``, another API worker) when the background refresh falls behind;
+* a state read while its customer was invalidated is not kept (the same sequence-number rule as the response
+  cache: :meth:`LiveCustomers.begin` before the read, :meth:`LiveCustomers.keep` after it).
 
-Reading one customer is two small queries: ``recommend.get_serving_customer`` (consent, community, purchases,
-social signals) and :func:`graphengine.recommend.interactions.customer_row` (the interaction row, only with
-profiling consent). A customer without profiling consent has no row read at all.
+Reading customers is one query for a whole batch, ``recommend.list_serving_customers`` (consent, community,
+purchases, followees' signals and the other interactions). A customer without profiling consent has no
+interaction row and no social signals read.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -27,8 +30,10 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import NDArray
 
 from graphengine.errors import NotFound
+from graphengine.recommend.interactions import InteractionWeights, interaction_rows, serving_params
 from graphengine.store import Store
 
 MAX_FOLLOWEES = 200
@@ -46,56 +51,78 @@ class SocialSignal:
 
 
 @dataclass(frozen=True)
+class Ranked:
+    """A customer's top candidates: item indices and their final scores in serving order, and whether the list
+    holds every eligible item (then a filtered request that runs short of it needs no fresh scoring)."""
+
+    items: NDArray[np.int64]
+    scores: NDArray[np.float64]
+    complete: bool
+
+
+@dataclass(frozen=True)
 class CustomerState:
     customer_id: str
     consent: bool | None
     community_id: int | None
     follows: int
     bought: frozenset[str]
-    row: sp.csr_array | None  # 1 × items of the model version below; None without profiling consent
+    row: sp.csr_matrix | None  # 1 × items of the model version below; None without profiling consent
     social: Mapping[int, SocialSignal] = field(default_factory=dict)  # item index → signal
     model_version: str = ""
+    # the model's best items for this state (social re-ranking applied), best first, history left out — computed
+    # before any request asks (see graphengine.recommend.serving.Recommender.prepare); None when not computed
+    ranked: Ranked | None = None
 
     @property
     def personalisable(self) -> bool:
         return self.consent is True
 
-    @property
+    @functools.cached_property
     def history(self) -> frozenset[int]:
         return frozenset() if self.row is None else frozenset(int(i) for i in self.row.indices)
 
 
-RowReader = Callable[[Store, str], sp.csr_array]
+def read_customers(
+    store: Store,
+    customer_ids: Sequence[str],
+    *,
+    weights: InteractionWeights,
+    item_index: Mapping[str, int],
+    model_version: str,
+) -> list[CustomerState]:
+    """The states of the known customers among ``customer_ids`` (unknown ids are left out), with one query."""
+    if not customer_ids:
+        return []
+    params = serving_params(weights, max_followees=MAX_FOLLOWEES, rank_floor=RANK_FLOOR)
+    records = store.query("recommend.list_serving_customers", {"customerIds": list(customer_ids), **params})
+    rows = interaction_rows(records, weights, item_index)
+    states = []
+    for u, head in enumerate(records):
+        consent = head["consentProfiling"]
+        states.append(
+            CustomerState(
+                customer_id=str(head["customerId"]),
+                consent=consent,
+                community_id=head["communityId"],
+                follows=int(head["follows"]),
+                bought=frozenset(head["bought"]),
+                row=rows[[u]] if consent is True else None,
+                social=_signals(head["social"], item_index),
+                model_version=model_version,
+            )
+        )
+    return states
 
 
 def read_customer(
-    store: Store,
-    customer_id: str,
-    *,
-    item_index: Mapping[str, int],
-    row_reader: RowReader,
-    model_version: str,
+    store: Store, customer_id: str, *, weights: InteractionWeights, item_index: Mapping[str, int], model_version: str
 ) -> CustomerState:
     """One customer's state from the graph (raises NotFound for an unknown customer)."""
-    rows = store.query(
-        "recommend.get_serving_customer",
-        {"customerId": customer_id, "maxFollowees": MAX_FOLLOWEES, "rankFloor": RANK_FLOOR},
-    )
-    if not rows:
+    found = read_customers(store, [customer_id], weights=weights, item_index=item_index, model_version=model_version)
+    if not found:
         raise NotFound(f"no customer {customer_id!r}", details={"customerId": customer_id})
-    head = rows[0]
-    consent = head["consentProfiling"]
-    row = row_reader(store, customer_id) if consent is True else None
-    return CustomerState(
-        customer_id=customer_id,
-        consent=consent,
-        community_id=head["communityId"],
-        follows=int(head["follows"]),
-        bought=frozenset(head["bought"]),
-        row=row,
-        social=_signals(head["social"], item_index),
-        model_version=model_version,
-    )
+    return found[0]
 
 
 def _signals(rows: Sequence[Mapping[str, Any]], item_index: Mapping[str, int]) -> dict[int, SocialSignal]:
@@ -138,21 +165,36 @@ class LiveCustomers:
             self.hits += 1
             return entry[1]
 
+    def begin(self) -> int:
+        """A mark to take before reading states from Neo4j; :meth:`keep` drops what was invalidated after it."""
+        with self._lock:
+            return self._seq
+
+    def keep(self, states: Iterable[CustomerState], started: int) -> int:
+        """Keep states read after the mark ``started``, except those of customers invalidated since; returns how
+        many were kept."""
+        kept = 0
+        with self._lock:
+            expires = time.monotonic() + self.ttl_s
+            for state in states:
+                self.reads += 1
+                if self.ttl_s <= 0 or self._floor > started or self._invalidated.get(state.customer_id, -1) > started:
+                    continue
+                self._data[state.customer_id] = (expires, state)
+                self._data.move_to_end(state.customer_id)
+                kept += 1
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+        return kept
+
     def get(self, customer_id: str, model_version: str, read: Callable[[], CustomerState]) -> CustomerState:
         """The kept state, or ``read()`` (from Neo4j) kept unless the customer was invalidated meanwhile."""
         found = self.peek(customer_id, model_version)
         if found is not None:
             return found
-        with self._lock:
-            started = self._seq
+        started = self.begin()
         state = read()
-        with self._lock:
-            self.reads += 1
-            if self.ttl_s > 0 and self._floor <= started and self._invalidated.get(customer_id, -1) <= started:
-                self._data[customer_id] = (time.monotonic() + self.ttl_s, state)
-                self._data.move_to_end(customer_id)
-                while len(self._data) > self.max_entries:
-                    self._data.popitem(last=False)
+        self.keep([state], started)
         return state
 
     def invalidate(self, customer_ids: Iterable[str]) -> None:
@@ -173,4 +215,4 @@ class LiveCustomers:
             self._floor = self._seq
 
 
-__all__ = ["CustomerState", "LiveCustomers", "SocialSignal", "read_customer"]
+__all__ = ["CustomerState", "LiveCustomers", "Ranked", "SocialSignal", "read_customer", "read_customers"]

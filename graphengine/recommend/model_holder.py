@@ -23,13 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from graphengine.errors import StoreUnavailable
 from graphengine.recommend import artefacts
 from graphengine.recommend.filters import ProductTable, load_product_table
-from graphengine.recommend.interactions import InteractionWeights, customer_row
+from graphengine.recommend.interactions import InteractionWeights
 from graphengine.store import Store
 
 log = logging.getLogger(__name__)
@@ -42,6 +41,22 @@ class NoModel(StoreUnavailable):
     code = "no_model"
 
 
+class Memo:
+    """A small bounded memo of answers that are the same for every customer (popular lists): emptied when full."""
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self.max_entries = max_entries
+        self._data: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable) -> Any:
+        return self._data.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        if len(self._data) >= self.max_entries:
+            self._data = {}
+        self._data[key] = value
+
+
 @dataclass
 class ServedModel:
     version: str
@@ -52,6 +67,7 @@ class ServedModel:
     products: ProductTable
     item_index: dict[str, int] = field(default_factory=dict)
     _communities: dict[int, tuple[float, NDArray[np.float64]]] = field(default_factory=dict)
+    memo: Memo = field(default_factory=Memo)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -61,9 +77,6 @@ class ServedModel:
     @property
     def kind(self) -> str:
         return str(getattr(self.model, "kind", type(self.model).__name__))
-
-    def row_reader(self, store: Store, customer_id: str) -> sp.csr_matrix:
-        return customer_row(store, customer_id, self.weights, self.item_index)
 
     def has_community(self, community_id: int | None) -> bool:
         """Whether the community's popularity is read and fresh (so a cold start needs no query)."""

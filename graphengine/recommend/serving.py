@@ -5,19 +5,25 @@
 1. the **served model** (:class:`~graphengine.recommend.model_holder.ModelHolder`: the promoted artefact, its
    product table and popularity, swapped without a restart when another version is promoted);
 2. the customer's **current state** (:mod:`graphengine.recommend.live`: consent, interaction row, followees'
-   signals — kept in process, read from Neo4j when new or changed);
+   signals — kept in process, read in bulk in the background by :mod:`graphengine.recommend.warm` and again for
+   a customer written through the API), with its **candidates**: the model's best :data:`CANDIDATES` items for
+   that state, ranked when the state is read (:meth:`Recommender.prepare`), so a request only filters and cuts;
 3. **consent**: without profiling consent the list is the popularity list everybody gets, marked
    ``personalized = False`` with the reason, and nothing about the customer but the consent flag is read;
 4. **cold start**: no interactions yet → what the customer's community buys (popularity by community), else
    overall popularity (within the requested category when there is one);
-5. **fold-in**: ``model.scores(row)`` from the current row — a purchase POSTed a moment ago counts;
+5. **fold-in**: ``model.scores(row)`` from the current row, when the state is read — a purchase POSTed a moment
+   ago drops the customer's kept state, so their next request reads and scores the row that holds it;
 6. **social re-ranking** (only for customers who follow accounts that bought or praised something, and only
    with ``social=True``): ``score / max(score) + SOCIAL_WEIGHT × signal / max(signal)``, the signal being the
    followees' PageRank-weighted purchases and positive mentions. Customers who follow nobody get exactly the
    model's list, which is what the evaluation measures;
 7. **exclusion and filters**: :func:`graphengine.recommend.ranking.top_k` — the function the evaluation calls —
-   with every item of the customer's row excluded (bought, rated at any value, carted, viewed, mentioned) plus
-   the items the filters rule out (category, price range, stock, products gone from the graph);
+   ranks the candidates; a request takes the first ``limit`` of them its filters allow, which is exactly
+   ``top_k`` over all items (the candidates are its best items in its order); when too few pass and the kept
+   list is not every eligible item, the request scores all items afresh. Left out: every item of the customer's
+   row (bought, rated at any value, carted, viewed, mentioned) plus the items the filters rule out (category,
+   price range, stock, products gone from the graph);
 8. a list shorter than ``limit`` (strict filters) is topped up from popularity, said in ``reason``;
 9. **explanations** from ``model.contributions`` ("because you bought X"), only when asked for.
 """
@@ -25,20 +31,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from graphengine.analytics._recommend_items import Item, Reason, fill
+from graphengine.errors import NotFound
 from graphengine.recommend.explain import model_reasons, popular_reason, social_reason
 from graphengine.recommend.filters import Filters
-from graphengine.recommend.live import CustomerState, LiveCustomers, read_customer
+from graphengine.recommend.live import CustomerState, LiveCustomers, Ranked, read_customers
 from graphengine.recommend.model_holder import ModelHolder, ServedModel
 from graphengine.recommend.ranking import top_k
 from graphengine.store import Store
 
 SOCIAL_WEIGHT = 0.25
+CANDIDATES = 100  # items ranked per kept state before any request (the API's largest limit)
 
 
 @dataclass(frozen=True)
@@ -64,29 +73,59 @@ class Recommender:
     def __init__(self, store: Store, holder: ModelHolder, live: LiveCustomers | None = None) -> None:
         self.store = store
         self.holder = holder
-        self.live = live or LiveCustomers()
+        self.live = live if live is not None else LiveCustomers()  # an empty one is falsy (it has a length)
+
+    def read_states(
+        self, served: ServedModel, customer_ids: Sequence[str], *, rank: bool = True
+    ) -> list[CustomerState]:
+        """The customers' current states from the graph (one query), with their candidates ranked unless ``rank``
+        is false."""
+        states = read_customers(
+            self.store, customer_ids, weights=served.weights, item_index=served.item_index, model_version=served.version
+        )
+        return self.prepare(served, states) if rank else states
+
+    def prepare(self, served: ServedModel, states: Sequence[CustomerState]) -> list[CustomerState]:
+        """The states with :attr:`CustomerState.ranked` filled in for customers the model scores: their best
+        :data:`CANDIDATES` items by the final score (social re-ranking applied), history left out — the list a
+        request then only filters and cuts, scored here in one batch rather than per request."""
+        scored = [i for i, state in enumerate(states) if state.personalisable and state.history]
+        if not scored:
+            return list(states)
+        rows = sp.vstack([states[i].row for i in scored], format="csr")
+        batch = np.asarray(served.model.scores(rows), dtype=np.float64)
+        out = list(states)
+        for at, i in enumerate(scored):
+            state = states[i]
+            scores, _ = self._final_scores(state, batch[at], social=True)
+            ranked = top_k(scores, CANDIDATES, state.row)
+            items = np.fromiter((j for j, _ in ranked), dtype=np.int64, count=len(ranked))
+            values = np.fromiter((v for _, v in ranked), dtype=np.float64, count=len(ranked))
+            out[i] = replace(state, ranked=Ranked(items, values, complete=len(ranked) < CANDIDATES))
+        return out
 
     def state(self, served: ServedModel, customer_id: str) -> CustomerState:
         def read() -> CustomerState:
-            return read_customer(
-                self.store,
-                customer_id,
-                item_index=served.item_index,
-                row_reader=served.row_reader,
-                model_version=served.version,
-            )
+            # candidates pay off only for a state that is kept; without keeping, the request scores every item
+            found = self.read_states(served, [customer_id], rank=self.live.ttl_s > 0)
+            if not found:
+                raise NotFound(f"no customer {customer_id!r}", details={"customerId": customer_id})
+            return found[0]
 
         return self.live.get(customer_id, served.version, read)
 
-    def answers_from_memory(self, customer_id: str) -> bool:
-        """True when this customer's answer needs no I/O: their state is kept in process and, for a cold start
-        in a community, that community's popularity is read already."""
+    def kept_state(self, customer_id: str) -> CustomerState | None:
+        """The customer's kept state when their answer needs no I/O (the state is kept in process for the served
+        model and, for a cold start in a community, that community's popularity is read already), else None."""
         served = self.holder.current_or_none()
         state = None if served is None else self.live.peek(customer_id, served.version)
         if served is None or state is None:
-            return False
+            return None
         cold = state.personalisable and not state.history and state.community_id is not None
-        return not cold or served.has_community(state.community_id)
+        return state if not cold or served.has_community(state.community_id) else None
+
+    def answers_from_memory(self, customer_id: str) -> bool:
+        return self.kept_state(customer_id) is not None
 
     def recommend(
         self,
@@ -96,10 +135,12 @@ class Recommender:
         filters: Filters = Filters(),
         explain: bool = False,
         social: bool = True,
+        kept: CustomerState | None = None,
     ) -> Recommendations:
+        """The customer's list; ``kept`` is their state when the caller has it (see :meth:`kept_state`)."""
         filters.validate()
         served = self.holder.current()
-        state = self.state(served, customer_id)
+        state = kept if kept is not None and kept.model_version == served.version else self.state(served, customer_id)
         allowed = served.products.allowed(filters)
         if not state.personalisable:
             items = self._popular(served, served.popularity, allowed, frozenset(), limit, "global", filters)
@@ -109,12 +150,13 @@ class Recommender:
         history = state.history
         if not history:
             return self._cold_start(served, state, allowed, limit, filters)
-        scores = np.asarray(served.model.scores(state.row), dtype=np.float64)[0]
-        signals = self._social(state, scores) if social and state.follows else None
-        if signals is not None:
-            scores = signals[0]
-        ranked = top_k(scores, limit, _banned(allowed, state.row.indices if state.row is not None else ()))
-        items = [self._model_item(served, state, i, s, explain, signals) for i, s in ranked]
+        boosts = self._boosts(state) if explain and social and state.follows else None  # only explanations use it
+        ranked = _from_candidates(state.ranked, allowed, limit) if social or not state.social else None
+        if ranked is None:  # no candidates kept, or the filters leave too few of them: score afresh
+            scores = np.asarray(served.model.scores(state.row), dtype=np.float64)[0]
+            scores, boosts = self._final_scores(state, scores, social=social)
+            ranked = top_k(scores, limit, _banned(allowed, state.row.indices if state.row is not None else ()))
+        items = [self._model_item(served, state, i, s, explain, boosts) for i, s in ranked]
         reason = None
         if len(items) < limit:
             more = self._popular(served, served.popularity, allowed, history, limit, "global", filters)
@@ -137,18 +179,27 @@ class Recommender:
         reason = f"not personalised: no interactions yet and no community known; popular {where}"
         return Recommendations(state.customer_id, "model", "popular", False, reason, items, served.version)
 
-    def _social(
-        self, state: CustomerState, scores: NDArray[np.float64]
-    ) -> tuple[NDArray[np.float64], Mapping[int, float]] | None:
+    @staticmethod
+    def _boosts(state: CustomerState) -> dict[int, float] | None:
+        """What social re-ranking adds to each item's normalised score (None: the customer's followees did nothing)."""
         if not state.social:
             return None
+        peak = max(signal.weight for signal in state.social.values())
+        return {i: SOCIAL_WEIGHT * signal.weight / peak for i, signal in state.social.items()}
+
+    def _final_scores(
+        self, state: CustomerState, scores: NDArray[np.float64], *, social: bool
+    ) -> tuple[NDArray[np.float64], dict[int, float] | None]:
+        """The model's scores, re-ranked socially when asked for and the customer follows accounts that did
+        something: ``score / max(score) + boost``. Returns the scores and the boosts applied."""
+        boosts = self._boosts(state) if social and state.follows else None
+        if boosts is None:
+            return scores, None
         peak_model = float(np.max(scores)) if scores.size else 0.0
         base = scores / peak_model if peak_model > 0 else scores.copy()
-        peak = max(signal.weight for signal in state.social.values())
-        boost = {i: SOCIAL_WEIGHT * signal.weight / peak for i, signal in state.social.items()}
-        for i, extra in boost.items():
+        for i, extra in boosts.items():
             base[i] += extra
-        return base, boost
+        return base, boosts
 
     def _model_item(
         self,
@@ -157,13 +208,13 @@ class Recommender:
         i: int,
         score: float,
         explain: bool,
-        signals: tuple[NDArray[np.float64], Mapping[int, float]] | None,
+        boosts: Mapping[int, float] | None,
     ) -> Item:
         info = served.products.info(i)
         reasons: list[Reason] = []
         if explain:
             reasons = model_reasons(served.model, state, i, served.products, kind=served.kind)
-            boost = signals[1].get(i) if signals is not None else None
+            boost = boosts.get(i) if boosts is not None else None
             if boost:
                 share = boost / score if score > 0 else 1.0
                 label = info.name or info.product_id
@@ -173,6 +224,26 @@ class Recommender:
         )
 
     def _popular(
+        self,
+        served: ServedModel,
+        counts: NDArray[np.float64],
+        allowed: NDArray[np.bool_],
+        exclude: frozenset[int],
+        limit: int,
+        scope: str,
+        filters: Filters,
+    ) -> list[Item]:
+        if exclude:
+            return self._rank_popular(served, counts, allowed, exclude, limit, scope, filters)
+        # the same list for every customer it is served to: ranked once per model, product table and counts
+        key = (id(counts), served.products.version, filters, limit, scope)
+        found = served.memo.get(key)
+        if found is None or found[0] is not counts:
+            found = (counts, self._rank_popular(served, counts, allowed, exclude, limit, scope, filters))
+            served.memo.put(key, found)
+        return list(found[1])
+
+    def _rank_popular(
         self,
         served: ServedModel,
         counts: NDArray[np.float64],
@@ -192,6 +263,18 @@ class Recommender:
         return out
 
 
+def _from_candidates(ranked: Ranked | None, allowed: NDArray[np.bool_], limit: int) -> list[tuple[int, float]] | None:
+    """The first ``limit`` kept candidates the filters allow — exactly what :func:`top_k` over all items would
+    give, since the candidates are its best items in its order — or None when they run short and the kept list
+    does not hold every eligible item (then scoring all items could find more)."""
+    if ranked is None:
+        return None
+    chosen = np.flatnonzero(allowed[ranked.items])[:limit]
+    if len(chosen) < limit and not ranked.complete:
+        return None
+    return [(int(ranked.items[j]), float(ranked.scores[j])) for j in chosen]
+
+
 def _banned(allowed: NDArray[np.bool_], history: Sequence[int] | NDArray[np.int32]) -> NDArray[np.int64]:
     """Item indices to exclude: what the filters rule out and what the customer already has."""
     banned = ~allowed
@@ -199,4 +282,4 @@ def _banned(allowed: NDArray[np.bool_], history: Sequence[int] | NDArray[np.int3
     return np.flatnonzero(banned)
 
 
-__all__ = ["SOCIAL_WEIGHT", "Recommendations", "Recommender", "no_consent_reason"]
+__all__ = ["CANDIDATES", "SOCIAL_WEIGHT", "Recommendations", "Recommender", "no_consent_reason"]

@@ -26,6 +26,7 @@ from graphengine.analytics.segments import community_profile, run_communities
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
 from graphengine.load import LoadOptions, load_file
+from graphengine.recommend.interactions import InteractionWeights, serving_params
 from graphengine.report import collect_report, render_report
 from graphengine.report.analyst import analyst_queries, run_analyst
 from graphengine.store import Store
@@ -259,7 +260,8 @@ def test_social_reranking_names_no_account_of_a_customer_without_consent(session
     named = 0
     for customer in _consenting_with_accounts(session_store, 60):
         row = session_store.query(
-            "recommend.get_serving_customer", {"customerId": customer, "maxFollowees": 200, "rankFloor": 0.01}
+            "recommend.list_serving_customers",
+            {"customerIds": [customer], **serving_params(InteractionWeights(), max_followees=200, rank_floor=0.01)},
         )[0]
         signals = row["social"]
         named += len(signals)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -230,3 +231,50 @@ def test_the_cli_serves_the_same_list_and_says_plainly_when_it_is_not_personalis
     assert [r["text"] for r in cli["items"][0]["reasons"]] == [r["text"] for r in api["items"][0]["reasons"]]
     missing = run_graphengine(settings, "recommend", "nobody")
     assert missing.returncode != 0 and "Traceback" not in missing.stderr + missing.stdout
+
+
+QUERIES: list[dict[str, Any]] = [
+    {},
+    {"limit": 2},
+    {"limit": 1, "category": "Kitchen"},
+    {"in_stock": "true", "max_price": 100},
+    {"explain": "true"},
+    {"social": "false"},
+]
+
+
+def test_answers_from_kept_candidates_equal_answers_read_and_scored_afresh(
+    client: httpx.Client, settings: Settings, home: Path
+) -> None:
+    """The API above read every customer's state in the background and ranked their candidates before any
+    request; a second API that keeps nothing (every request reads the state from Neo4j and scores every item in
+    the route) must give the same bodies, byte for byte, for every customer and query."""
+    deadline = time.monotonic() + 60
+    while not (status := client.get("/health").json()["recommender"])["warm"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert status["warm"] and status["customersKept"] > 0 and status["passes"] >= 1
+    cold_options = ApiOptions(models_home=home, customer_state_ttl_s=0, warm_customers=0, cache_ttl_s=0)
+    with api_client(settings.model_copy(update={"api_keys": [API_KEY]}), cold_options) as cold:
+        cold.headers["X-API-Key"] = API_KEY
+        assert cold.get("/health").json()["recommender"] is None
+        for customer in CUSTOMERS:
+            for query in QUERIES:
+                warm = client.get(f"/customers/{customer}/recommendations", params=query)
+                fresh = cold.get(f"/customers/{customer}/recommendations", params=query)
+                assert warm.status_code == fresh.status_code == 200, (customer, query, warm.text)
+                assert warm.json() == fresh.json(), (customer, query)
+                # the route (an extra parameter makes the fast path step aside) answers the same as well
+                routed = client.get(f"/customers/{customer}/recommendations", params={**query, "via": "route"})
+                assert routed.json() == warm.json(), (customer, query)
+
+
+def test_the_fast_path_leaves_bad_queries_to_the_route(client: httpx.Client) -> None:
+    for params, field in (({"limit": 0}, "limit"), ({"limit": "x"}, "limit"), ({"min_price": "nan"}, "min_price")):
+        response = client.get("/customers/u/recommendations", params=params)
+        assert response.status_code == 422, (params, response.text)
+        assert response.json()["error"]["code"] == "validation_failed", response.text
+        assert field in response.text
+    upside_down = client.get("/customers/u/recommendations", params={"min_price": 9, "max_price": 1})
+    assert upside_down.status_code == 422 and "min_price" in upside_down.text
+    assert client.get("/customers/u/recommendations?limit=2&limit=3").status_code == 200  # the route decides
+    assert client.get("/customers/nobody/recommendations").status_code == 404

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request
 from graphengine.analytics.runs import list_runs
 from graphengine.api.deps import CacheDep, StoreDep, blocking
 from graphengine.api.routes import error_responses
-from graphengine.api.schemas import CacheOut, HealthOut, Neo4jOut, RunOut
+from graphengine.api.schemas import CacheOut, HealthOut, Neo4jOut, RecommenderStatusOut, RunOut
+from graphengine.recommend.warm import WarmStates
 from graphengine.store import Store
 
 router = APIRouter(tags=["health"])
@@ -35,4 +36,20 @@ async def health(request: Request, store: StoreDep, cache: CacheDep) -> HealthOu
         neo4j=Neo4jOut(reachable=True, uri=store.settings.bolt_uri, versions=versions),
         runs=[RunOut.model_validate(run) for run in runs],
         cache=CacheOut(enabled=cache.enabled, entries=len(cache), hits=cache.stats.hits, misses=cache.stats.misses),
+        recommender=_recommender_status(request),
+    )
+
+
+def _recommender_status(request: Request) -> RecommenderStatusOut | None:
+    warm: WarmStates | None = getattr(request.app.state, "warm", None)
+    if warm is None:
+        return None
+    served = warm.recommender.holder.current_or_none()
+    status = warm.status()
+    return RecommenderStatusOut(
+        model=None if served is None else served.version,
+        warm=status["warm"],
+        customersKept=status["customersKept"],
+        passes=status["passes"],
+        lastPassSeconds=status["lastPassSeconds"],
     )

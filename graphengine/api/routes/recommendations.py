@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from graphengine.analytics.recommend import PeopleMethod, people_you_may_know, similar_products
-from graphengine.api.cache import MODEL, PRODUCTS, customer_tag, product_tag
 from graphengine.api.deps import CacheDep, ReadKeyDep, StoreDep, cached
-from graphengine.api.recommender import RecommenderDep
+from graphengine.api.recommender import (
+    RecommenderDep,
+    recommendation_answer,
+    recommendation_key,
+    recommendation_tags,
+)
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas import PeopleOut, SimilarProductsOut, people_out, similar_out
-from graphengine.api.schemas_recommend import ServedRecommendationsOut, served_out
-from graphengine.recommend.filters import Filters
+from graphengine.api.schemas_recommend import RecommendationQuery, ServedRecommendationsOut
 
 router = APIRouter()
 
 CustomerId = Annotated[str, Path(min_length=1, max_length=200, description="Customer.customerId")]
 Limit = Annotated[int, Query(ge=1, le=100, description="how many items (1–100)")]
-Price = Annotated[float | None, Query(ge=0, le=1e12, allow_inf_nan=False)]
 ERRORS = error_responses(401, 404, 422, 503)
 
 
@@ -36,32 +37,22 @@ async def get_recommendations(
     customer_id: CustomerId,
     recommender: RecommenderDep,
     _key: ReadKeyDep,
-    limit: Limit = 10,
-    category: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
-    min_price: Price = None,
-    max_price: Price = None,
-    in_stock: bool | None = None,
-    explain: Annotated[bool, Query(description='add the reasons behind each item ("because you bought X")')] = False,
-    social: Annotated[
-        bool, Query(description="re-rank by what accounts the customer follows bought or praised")
-    ] = True,
+    query: Annotated[RecommendationQuery, Query()],
 ) -> Response:
     """What to offer this customer next, scored by the promoted model from the customer's current interactions
     (a purchase posted a moment ago counts). Leaves out everything the customer already has; without profiling
     consent the list is the popularity list everybody gets, and ``personalized`` is false with the reason."""
-    filters = Filters(category=category, min_price=min_price, max_price=max_price, in_stock=in_stock).validate()
-    key = ("recommendations", customer_id, limit, filters, explain, social)
-
-    def compute() -> ServedRecommendationsOut:
-        result = recommender.recommend(customer_id, limit=limit, filters=filters, explain=explain, social=social)
-        return served_out(result, explain)
-
-    def tags(out: ServedRecommendationsOut) -> list[Hashable]:
-        return [customer_tag(customer_id), MODEL, PRODUCTS, *(product_tag(item.productId) for item in out.items)]
-
-    # a customer whose state is kept in process needs no Neo4j round trip: score on the event loop
+    query.filters()  # min_price > max_price: 422 before anything else
+    # a customer whose state is kept in process needs no Neo4j round trip: score on the event loop (requests
+    # with a clean query string are answered before this route by graphengine.api.served_fastpath)
     inline = recommender.answers_from_memory(customer_id)
-    return await cached(request, key, compute, tags=tags, inline=inline)
+    return await cached(
+        request,
+        recommendation_key(customer_id, query),
+        lambda: recommendation_answer(recommender, customer_id, query),
+        tags=lambda answer: recommendation_tags(customer_id, answer),
+        inline=inline,
+    )
 
 
 @router.get(
