@@ -37,10 +37,10 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from graphengine.analytics._recommend_items import Item, Reason, fill
 from graphengine.errors import NotFound
 from graphengine.recommend.explain import model_reasons, popular_reason, social_reason
 from graphengine.recommend.filters import Filters
+from graphengine.recommend.items import Item, Reason, fill
 from graphengine.recommend.live import CustomerState, LiveCustomers, Ranked, read_customers
 from graphengine.recommend.model_holder import ModelHolder, ServedModel
 from graphengine.recommend.ranking import top_k

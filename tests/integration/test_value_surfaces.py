@@ -20,10 +20,6 @@ from typing import Any
 import httpx
 import pytest
 
-from graphengine.analytics.value.basket import run_basket
-from graphengine.analytics.value.clv import run_clv
-from graphengine.analytics.value.referral import run_referral
-from graphengine.analytics.value.rfm import run_rfm
 from graphengine.api.schemas_value import WITHHELD_REASON
 from graphengine.config import Settings
 from graphengine.errors import ConfigError
@@ -31,6 +27,10 @@ from graphengine.report import analyst_query, collect_report, render_report, run
 from graphengine.report._value import collect_value, value_charts
 from graphengine.report.chromium import INSTALL_HINT, dump_dom, find_chromium
 from graphengine.store import Store
+from graphengine.value.basket import run_basket
+from graphengine.value.clv import run_clv
+from graphengine.value.referral import run_referral
+from graphengine.value.rfm import run_rfm
 from tests.integration.test_api_harness import API_KEY, api_client
 from tests.integration.test_report import MEASURE
 from tests.integration.test_value_graph import _load

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from graphengine.analytics.recommend import PeopleMethod, people_you_may_know, similar_products
 from graphengine.api.deps import CacheDep, ReadKeyDep, StoreDep, cached
 from graphengine.api.recommender import (
     RecommenderDep,
@@ -18,6 +17,7 @@ from graphengine.api.recommender import (
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas import PeopleOut, SimilarProductsOut, people_out, similar_out
 from graphengine.api.schemas_recommend import RecommendationQuery, ServedRecommendationsOut
+from graphengine.recommend.links.online import PeopleMethod, people_you_may_know, similar_products
 
 router = APIRouter()
 

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from graphengine.analytics.value.basket import rules_for_product
 from graphengine.api.cache import product_tag
 from graphengine.api.deps import StoreDep, cached
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas_value import ProductRulesOut, SegmentsOut, product_rules_out, segments_out
+from graphengine.value.basket import rules_for_product
 
 router = APIRouter(tags=["value"])
 
