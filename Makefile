@@ -60,6 +60,11 @@ demo: neo4j-start
 	$(GE) journeys sessionize
 	$(GE) journeys patterns
 	$(GE) recommender train --promote
+	$(GE) value rfm
+	$(GE) value clv
+	$(GE) value basket
+	$(GE) value referral
+# lead: `$(GE) value churn` and `$(GE) campaign build …` go here, before the report
 	$(GE) report --out report.html
 	$(GE) neo4j status
 	@$(MAKE) --no-print-directory api-start
@@ -73,6 +78,7 @@ demo: neo4j-start
 	@echo "  curl -s 'localhost:8000/products/P00001/similar?limit=5'"
 	@echo "  curl -s -H 'X-API-Key: $(DEMO_API_KEY)' 'localhost:8000/influencers?limit=5'"
 	@echo "  curl -s -H 'X-API-Key: $(DEMO_API_KEY)' localhost:8000/customers/C000001"
+	@echo "  curl -s localhost:8000/segments; curl -s 'localhost:8000/products/P00001/rules?limit=5'"
 	@echo "  curl -s -X POST localhost:8000/events -H 'X-API-Key: $(DEMO_API_KEY)' -H 'Content-Type: application/json' \\"
 	@echo "       -d '{\"purchases\":[{\"orderId\":\"web-1\",\"customerId\":\"C000001\",\"productId\":\"P00042\",\"amount\":18.16,\"at\":\"2026-04-01T10:00:00Z\"}]}'"
 	@echo "  curl -s -X DELETE localhost:8000/customers/C000042 -H 'X-API-Key: $(DEMO_API_KEY)'"

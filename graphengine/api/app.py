@@ -30,7 +30,7 @@ from graphengine.api.fastpath import CacheFirst
 from graphengine.api.gate import AccessGate, AccessPolicy
 from graphengine.api.keys import KeyRing
 from graphengine.api.recommender import open_recommender, open_warm_states
-from graphengine.api.routes import analytics, customers, events, health, journeys, recommendations
+from graphengine.api.routes import analytics, customers, events, health, journeys, recommendations, value
 from graphengine.api.served_fastpath import ServedFirst
 from graphengine.config import Settings
 from graphengine.store import Store
@@ -135,7 +135,7 @@ def create_app(settings: Settings, options: ApiOptions | None = None) -> FastAPI
     app.add_middleware(ServedFirst)  # innermost: recommendations answered from memory before routing
     app.add_middleware(CacheFirst)
     app.add_middleware(AccessGate)  # added last, so it runs first: keys and the body limit before anything
-    modules = (health, recommendations, customers, events, analytics, journeys)
+    modules = (health, recommendations, customers, events, analytics, journeys, value)
     for module in modules:
         app.include_router(module.router)
     routes = [route for module in modules for route in module.router.routes if isinstance(route, APIRoute)]

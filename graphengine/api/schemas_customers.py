@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from graphengine.api.dates import TIME_PATTERN
 from graphengine.api.schemas import Out
+from graphengine.api.schemas_value import CustomerValueOut, value_out
 from graphengine.model import EventIn, PurchaseIn
 
 MAX_BATCH = 1_000
@@ -98,7 +99,7 @@ class EventOut(Out):
 
 
 class CustomerProfileOut(Out):
-    """The unified profile: who, consent, identity resolution, community, influence, channels, activity."""
+    """The unified profile: who, consent, identity resolution, community, influence, channels, activity, value."""
 
     customer: CustomerOut
     consent: ConsentOut
@@ -109,6 +110,10 @@ class CustomerProfileOut(Out):
     totals: TotalsOut
     recentPurchases: list[PurchaseOut]
     recentEvents: list[EventOut]
+    value: CustomerValueOut = Field(
+        description="RFM, lifetime value, referral value and churn risk with their runIds (withheld without "
+        "profiling consent)"
+    )
 
 
 def profile_out(row: dict[str, Any]) -> CustomerProfileOut:
@@ -122,6 +127,7 @@ def profile_out(row: dict[str, Any]) -> CustomerProfileOut:
         totals=TotalsOut.model_validate(row["totals"]),
         recentPurchases=[PurchaseOut.model_validate(x) for x in row["purchases"]],
         recentEvents=[EventOut.model_validate(x) for x in row["events"]],
+        value=value_out(row["value"], consented=row["consent"].get("profiling") is True),
     )
 
 

@@ -2,7 +2,8 @@
 
 :func:`collect_report` gathers the numbers (JSON-ready) from the graph: community sizes, the influence
 distribution and top influencers, the advocate pyramid, channel transitions (drawn as a Sankey), the session
-funnel, attribution by model side by side (conversions and value), and journey-pattern match counts. The
+funnel, attribution by model side by side (conversions and value), and journey-pattern match counts, and customer
+value (:mod:`graphengine.report._value`: RFM grid, CLV, churn risk by segment, basket rules, contact pressure). The
 events are read once and shared by the funnel, attribution and patterns. :func:`build_report` renders them with
 :mod:`graphengine.report.svg` into one HTML file: no scripts, no web fonts, no CDN; the data rides along in a
 ``<script type="application/json">`` block for anyone who wants the numbers.
@@ -27,6 +28,7 @@ from graphengine.analytics.influence import count_withheld_accounts, list_influe
 from graphengine.analytics.segments import list_communities
 from graphengine.journeys import store as js
 from graphengine.report._sankey import sankey_chart
+from graphengine.report._value import collect_value, value_charts
 from graphengine.report.svg import (
     column_chart,
     esc,
@@ -72,6 +74,7 @@ def collect_report(store: Store, *, top: int = 10) -> dict[str, Any]:
         "funnel": js.funnel(store, ("view", "cart", "purchase"), events=events),
         "attribution": js.attribution(store, events=events),
         "patterns": js.pattern_counts(store, events=events),
+        "value": collect_value(store, top=top),
     }
 
 
@@ -168,6 +171,7 @@ def render_report(data: dict[str, Any]) -> str:
             [float(v) for v in data["patterns"].values()],
             note="Named patterns of graphengine.journeys.core over every customer's events.",
         ),
+        *(value_charts(data["value"]) if "value" in data else []),  # RFM, CLV, churn, basket rules, contacts
     ]
     graph = data["graph"]
     summary = (
@@ -190,7 +194,7 @@ figcaption {{ font-weight: 600; margin-bottom: 8px; }} .note {{ color: #666; fon
 table.influencers {{ border-collapse: collapse; font-size: 12px; margin-top: 8px; }}
 table.influencers td, table.influencers th {{ border-bottom: 1px solid #eee; padding: 2px 8px; text-align: left; }}
 </style></head>
-<body><h1>graphengine: customers, influence and journeys</h1><p class="summary">{esc(summary)}</p>
+<body><h1>graphengine: customers, influence, journeys and value</h1><p class="summary">{esc(summary)}</p>
 <div class="grid">{"".join(charts)}</div>
 <script type="application/json" id="report-data">{payload}</script>
 </body></html>

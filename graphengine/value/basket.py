@@ -152,9 +152,10 @@ def run_basket(
     return summary
 
 
-def rules_for_product(store: Store, product_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
-    """The stored rules ``product_id → other`` (best lift first); NotFound when the product does not exist."""
-    rows = store.query("value.list_product_rules", {"productId": product_id, "limit": limit})
+def rules_for_product(store: Store, product_id: str, *, limit: int = 20, min_lift: float = 0.0) -> list[dict[str, Any]]:
+    """The stored rules ``product_id → other`` with a lift of at least ``min_lift`` (best lift first); NotFound
+    when the product does not exist."""
+    rows = store.query("value.list_product_rules", {"productId": product_id, "limit": limit, "minLift": min_lift})
     if not rows:
-        raise NotFound(f"no product {product_id!r}")
+        raise NotFound(f"no product {product_id!r}", details={"productId": product_id})
     return [r for r in rows if r.get("productId") is not None]

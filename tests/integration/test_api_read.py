@@ -199,5 +199,7 @@ def test_docs_work_offline_and_openapi_lists_every_endpoint(client: httpx.Client
         "/journeys/patterns/{name}",
         "/attribution",
         "/channels/transitions",
+        "/segments",
+        "/products/{product_id}/rules",
     }
     assert "APIKeyHeader" in spec["components"]["securitySchemes"]

@@ -1,7 +1,8 @@
 // params: $customerId, $recent
-// returns: customer, consent, identity, identifiers, accounts, channels, totals, purchases, events — the unified profile
-//   of one customer: active identity profile and its members, identifier kinds, owned accounts with their influence
-//   scores, channels used, purchase totals and the $recent latest purchases and events
+// returns: customer, consent, identity, identifiers, accounts, channels, totals, purchases, events, value — the unified
+//   profile of one customer: active identity profile and its members, identifier kinds, owned accounts with their
+//   influence scores, channels used, purchase totals, the $recent latest purchases and events, and the customer-value
+//   results (RFM, CLV, referral value, churn risk with their runIds; null without profiling consent)
 MATCH (c:Customer {customerId: $customerId})
 CALL (c) {
   OPTIONAL MATCH (c)-[r:RESOLVED_TO]->(p:Profile)
@@ -63,4 +64,7 @@ RETURN c {.customerId, .name, .country, .city, .segment, .communityId, .sources,
          AS customer,
        {email: c.consentEmail, sms: c.consentSms, push: c.consentPush, phone: c.consentPhone, post: c.consentPost,
         profiling: c.consentProfiling} AS consent,
-       identity, identifiers, accounts, channels, totals, purchases, events
+       identity, identifiers, accounts, channels, totals, purchases, events,
+       CASE WHEN c.consentProfiling = true THEN c {.rfmRecency, .rfmFrequency, .rfmMonetary, .rfmSegment, .rfmRunId,
+         .expectedPurchases, .pAlive, .clv, .clvRunId, .referralValue, .referralValueDirect, .referredCustomers,
+         .referralRunId, .churnRisk, .churnDrivers, .churnRunId} END AS value

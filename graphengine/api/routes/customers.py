@@ -39,7 +39,8 @@ async def get_customer(
     _key: ReadKeyDep,
     recent: Annotated[int, Query(ge=1, le=100, description="latest purchases and events to include")] = 10,
 ) -> Response:
-    """Identity profile, community, influence of owned accounts, channels and consent, recent activity."""
+    """Identity profile, community, influence of owned accounts, channels and consent, recent activity, and customer
+    value (RFM, CLV, referral value, churn risk with their runIds; withheld without profiling consent)."""
     return await cached(request, ("customer", customer_id, recent), lambda: _profile(store, customer_id, recent))
 
 
