@@ -64,7 +64,7 @@ demo: neo4j-start
 	$(GE) value clv
 	$(GE) value basket
 	$(GE) value referral
-# lead: `$(GE) value churn` and `$(GE) campaign build …` go here, before the report
+	$(GE) campaign build --channel email --items 3 --cap 2/7d --holdout 10% --out $(DEMO_DIR)/campaign-email.csv
 	$(GE) report --out report.html
 	$(GE) neo4j status
 	@$(MAKE) --no-print-directory api-start
