@@ -178,6 +178,9 @@ class InfluencerOut(Out):
     mentions: int | None = None
     advocateLevel: str | None = None
     customerId: str | None = Field(default=None, description=REDACTED)
+    referralValue: float | None = Field(
+        default=None, description="the owner's referral value (graphengine value referral); " + REDACTED
+    )
 
 
 class InfluencersOut(Out):

@@ -139,6 +139,7 @@ def influencers(
             "mentions",
             "advocateLevel",
             "customerId",
+            "referralValue",
         ],
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from graphengine.analytics.influence import list_influencers, run_influencers
 from graphengine.config import Settings
 from graphengine.errors import NotFound
 from graphengine.load import LoadOptions, load_file
@@ -181,6 +182,15 @@ def test_referral_value_is_written_on_referrers(store: Store, settings: Settings
     again = json.loads(proc.stdout)
     assert again["counts"]["referrers"] == 2 and again["top"][0]["referralValue"] == pytest.approx(65)  # c1, depth 1
     assert _customers(store, "referralValue")["c6"]["referralValue"] == pytest.approx(60)
+    # the influencer list shows each account owner's referral value (null for accounts nobody owns)
+    _load(store, settings, tmp_path, "customers", [{"customerId": c, "consentProfiling": "true"} for c in ("c1", "c6")])
+    accounts = [{"accountId": f"A_{c}", "platform": "x", "handle": c, "customerId": c} for c in ("c1", "c6")]
+    _load(store, settings, tmp_path, "accounts", [*accounts, {"accountId": "A_x", "platform": "x", "handle": "x"}])
+    follows = [{"follower": a, "followee": b} for a, b in (("A_c1", "A_c6"), ("A_x", "A_c6"), ("A_c6", "A_x"))]
+    _load(store, settings, tmp_path, "follows", follows)
+    run_influencers(store)
+    shown = {row["accountId"]: row["referralValue"] for row in list_influencers(store, limit=10)}
+    assert shown == {"A_c6": pytest.approx(60), "A_c1": pytest.approx(65), "A_x": None}
 
 
 def test_an_empty_graph_is_a_clear_error_not_a_traceback(store: Store, settings: Settings) -> None:
