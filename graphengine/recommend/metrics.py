@@ -23,7 +23,6 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.stats import rankdata
 
 from graphengine.errors import AnalysisError
 
@@ -124,6 +123,8 @@ def auc_score(positive_scores: FloatArray, negative_scores: FloatArray) -> float
     neg = np.asarray(negative_scores, dtype=np.float64)
     if len(pos) == 0 or len(neg) == 0:
         raise AnalysisError("AUC needs at least one positive and one negative score")
+    from scipy.stats import rankdata  # here, not at module level: scipy.stats costs every CLI start half a second
+
     ranks = rankdata(np.concatenate([pos, neg]))  # average ranks handle ties
     u_statistic = ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2.0
     return float(u_statistic / (len(pos) * len(neg)))
