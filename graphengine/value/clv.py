@@ -22,6 +22,7 @@ short to hold a label window (or nobody bought in it), the level falls back to B
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from graphengine.analytics.runs import analysis_run, write_node_properties
 from graphengine.errors import AnalysisError
 from graphengine.store import Store
 from graphengine.value.bgnbd import BGNBD, GammaGamma
+from graphengine.value.consent import named_positions
 from graphengine.value.transactions import Lines, RepeatSummary, holdout_counts, read_lines, repeat_summary
 
 Array = NDArray[np.float64]
@@ -199,12 +201,15 @@ def run_clv(
         )
         summary = run.summary()
     summary["levelSource"] = result.level_source
-    summary["top"] = top_customers(result, 10)
+    order = np.lexsort((result.summary.ids, -result.clv))
+    positions, withheld = named_positions(store, result.summary.ids[order], 10)
+    summary["top"] = top_customers(result, order[positions])
+    summary["topWithheld"] = withheld
     return summary
 
 
-def top_customers(result: Forecast, limit: int) -> list[dict[str, Any]]:
-    order = np.lexsort((result.summary.ids, -result.clv))[:limit]
+def top_customers(result: Forecast, order: Sequence[int] | NDArray[np.intp]) -> list[dict[str, Any]]:
+    """The customers at ``order`` (indices into the forecast) with their figures."""
     return [
         {
             "customerId": str(result.summary.ids[i]),

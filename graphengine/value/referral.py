@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from graphengine.analytics.runs import analysis_run, write_node_properties
 from graphengine.errors import AnalysisError
 from graphengine.store import Store
+from graphengine.value.consent import named_positions
 from graphengine.value.transactions import read_lines
 
 
@@ -118,7 +119,9 @@ def run_referral(store: Store, *, decay: float = 0.5, max_depth: int = 3) -> dic
             )
         run.counts.update({"referrers": len(result.ids), "written": written, "edges": len(edges["src"])})
         summary = run.summary()
-    order = np.lexsort((result.ids, -result.total))[:10]
+    ranked = np.lexsort((result.ids, -result.total))
+    positions, summary["topWithheld"] = named_positions(store, result.ids[ranked], 10)
+    order = ranked[positions]
     summary["top"] = [
         {
             "customerId": str(result.ids[i]),

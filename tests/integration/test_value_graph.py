@@ -127,6 +127,7 @@ def test_the_served_clv_is_the_evaluated_forecast(store: Store, settings: Settin
     assert proc.returncode == 0, proc.stderr
     again = json.loads(proc.stdout)
     assert again["runId"] != result["runId"] and again["metrics"]["level"] == pytest.approx(result["metrics"]["level"])
+    assert again["top"] == [] and again["topWithheld"] == 39  # nobody consented to profiling: nobody is named
 
 
 def test_basket_rules_are_stored_replaced_and_read_per_product(
@@ -177,13 +178,18 @@ def test_referral_value_is_written_on_referrers(store: Store, settings: Settings
     assert got["c6"]["referralValueDirect"] == pytest.approx(60)
     assert got["c6"]["referralValue"] == pytest.approx(60 + 0.5 * 65) and got["c6"]["referredCustomers"] == 3
     assert got["c2"]["referralRunId"] is None and got["c6"]["referralRunId"] == result["runId"]
+    proc = run_graphengine(settings, "value", "referral", "--json")
+    assert proc.returncode == 0, proc.stderr
+    unnamed = json.loads(proc.stdout)  # nobody here consented to profiling: the top list names no one
+    assert unnamed["counts"]["referrers"] == 2 and unnamed["top"] == [] and unnamed["topWithheld"] == 2
+    _load(store, settings, tmp_path, "customers", [{"customerId": c, "consentProfiling": "true"} for c in ("c1", "c6")])
     proc = run_graphengine(settings, "value", "referral", "--decay", "0", "--json")
     assert proc.returncode == 0, proc.stderr
     again = json.loads(proc.stdout)
     assert again["counts"]["referrers"] == 2 and again["top"][0]["referralValue"] == pytest.approx(65)  # c1, depth 1
+    assert [row["customerId"] for row in again["top"]] == ["c1", "c6"] and again["topWithheld"] == 0
     assert _customers(store, "referralValue")["c6"]["referralValue"] == pytest.approx(60)
     # the influencer list shows each account owner's referral value (null for accounts nobody owns)
-    _load(store, settings, tmp_path, "customers", [{"customerId": c, "consentProfiling": "true"} for c in ("c1", "c6")])
     accounts = [{"accountId": f"A_{c}", "platform": "x", "handle": c, "customerId": c} for c in ("c1", "c6")]
     _load(store, settings, tmp_path, "accounts", [*accounts, {"accountId": "A_x", "platform": "x", "handle": "x"}])
     follows = [{"follower": a, "followee": b} for a, b in (("A_c1", "A_c6"), ("A_x", "A_c6"), ("A_c6", "A_x"))]
