@@ -233,26 +233,12 @@ class Recommender:
         scope: str,
         filters: Filters,
     ) -> list[Item]:
-        if exclude:
-            return self._rank_popular(served, counts, allowed, exclude, limit, scope, filters)
-        # the same list for every customer it is served to: ranked once per model, product table and counts
-        key = (id(counts), served.products.version, filters, limit, scope)
-        found = served.memo.get(key)
-        if found is None or found[0] is not counts:
-            found = (counts, self._rank_popular(served, counts, allowed, exclude, limit, scope, filters))
-            served.memo.put(key, found)
-        return list(found[1])
-
-    def _rank_popular(
-        self,
-        served: ServedModel,
-        counts: NDArray[np.float64],
-        allowed: NDArray[np.bool_],
-        exclude: frozenset[int],
-        limit: int,
-        scope: str,
-        filters: Filters,
-    ) -> list[Item]:
+        # without exclusions the list is the same for every customer it is served to: ranked once per model,
+        # product table and counts (the memo is the served model's, so a swap or new product table starts afresh)
+        key = None if exclude else (id(counts), served.products.version, filters, limit, scope)
+        found = None if key is None else served.memo.get(key)
+        if found is not None and found[0] is counts:
+            return list(found[1])
         out = []
         for i, score in top_k(counts, limit, _banned(allowed & (counts > 0), list(exclude))):
             info = served.products.info(i)
@@ -260,6 +246,8 @@ class Recommender:
             out.append(
                 Item(info.product_id, info.name, info.category, info.price, info.in_stock, score, "popular", (why,))
             )
+        if key is not None:
+            served.memo.put(key, (counts, tuple(out)))
         return out
 
 
