@@ -3,6 +3,7 @@ changing the very next recommendation, and GDPR erasure that leaves no trace of 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -254,3 +255,23 @@ def test_erasure_keeps_what_others_share_and_removes_their_one_member_profile(
     assert graph.run_text("MATCH (p:Profile) WHERE NOT EXISTS { (p)<-[:RESOLVED_TO]-() } RETURN count(p) AS n") == [
         {"n": 0}
     ]
+
+
+def test_times_outside_the_configured_range_are_refused(settings: Settings, graph: Store, models: Path) -> None:
+    narrow = settings.model_copy(
+        update={
+            "api_keys": [API_KEY],
+            "earliest_time": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            "latest_time": dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+        }
+    )
+    line = {"orderId": "o-range", "customerId": "u", "productId": "p1", "amount": 2.0}
+    with api_client(narrow, ApiOptions(models_home=models, warm_customers=0)) as client:
+        old = client.post("/events", json={"purchases": [{**line, "at": "2015-06-01T10:00:00Z"}]}, headers=KEY)
+        assert old.status_code == 422, old.text
+        error = old.json()["error"]
+        assert error["code"] == "validation_failed" and "outside the accepted range" in old.text
+        assert error["details"]["errors"][0]["loc"][:3] == ["body", "purchases", "0"]
+        ok = client.post("/events", json={"purchases": [{**line, "at": "2026-06-01T10:00:00Z"}]}, headers=KEY)
+        assert ok.status_code == 201, ok.text
+    assert graph.run_text("MATCH (l:OrderLine {orderId: 'o-range'}) RETURN count(l) AS n") == [{"n": 1}]
