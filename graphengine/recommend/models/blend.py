@@ -30,6 +30,7 @@ class Blend(Model):
     """Params: ``components`` — a list of ``{"kind", "params"}``; ``weights`` — one non-negative weight each."""
 
     kind = "blend"
+    _last_factors: tuple[sp.csr_matrix, list[float]] | None = None
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
@@ -81,14 +82,26 @@ class Blend(Model):
 
     def contributions(self, row: sp.csr_matrix, item: int) -> list[tuple[int, float]]:
         shares: dict[int, float] = {}
-        for model, weight in zip(self.components, self.params["weights"], strict=True):
-            if not weight:
+        for model, factor in zip(self.components, self._factors(row), strict=True):
+            if not factor:
                 continue
-            factor = weight * float(_scale(model.scores(row))[0, 0])
             for j, share in model.contributions(row, item):
                 shares[j] = shares.get(j, 0.0) + factor * share
         ranked = sorted(((j, s) for j, s in shares.items() if s != 0), key=lambda p: (-p[1], p[0]))
         return ranked
+
+    def _factors(self, row: sp.csr_matrix) -> list[float]:
+        """Each component's weight × its scale on this row. An answer explains several items of one row, so the
+        last row's factors are kept (scaling needs every item's score, the costly part of an explanation)."""
+        last = self._last_factors
+        if last is not None and last[0] is row:
+            return last[1]
+        factors = [
+            weight * float(_scale(model.scores(row))[0, 0]) if weight else 0.0
+            for model, weight in zip(self.components, self.params["weights"], strict=True)
+        ]
+        self._last_factors = (row, factors)
+        return factors
 
     def arrays(self) -> Arrays:
         if not self.components:
