@@ -16,6 +16,7 @@ from rich.table import Table
 from graphengine.commands._common import OUT_DIR_HELP, EpochOpt, TimezoneOpt, err, out, print_json, value_rules
 from graphengine.commands.analyze import app as analyze_app
 from graphengine.commands.evaluate import app as evaluate_app
+from graphengine.commands.evaluate_churn import churn as evaluate_churn_command
 from graphengine.commands.evaluate_clv import clv as evaluate_clv_command
 from graphengine.commands.journeys import analyst_app
 from graphengine.commands.journeys import app as journeys_app
@@ -64,6 +65,7 @@ app.add_typer(analyst_app, name="analyst")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(recommender_app, name="recommender")
 evaluate_app.command("clv")(evaluate_clv_command)
+evaluate_app.command("churn")(evaluate_churn_command)
 app.add_typer(value_app, name="value")
 app.command("report")(report_command)
 app.command("serve")(serve_command)

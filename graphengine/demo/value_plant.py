@@ -8,8 +8,8 @@ in a Poisson process from the day they join until they churn (or the end):
 * everybody else buys about ``REGULAR_RATE`` orders a year (a Gamma-distributed rate per customer);
 * **churners** stop buying at a known day: seed churners (``CHURN_SHARE``, higher in some communities than in
   others) at a day drawn uniformly, and churn **spreads along follows**: when a customer churns, each follower
-  of their social account churns too with probability ``SPREAD``, ``SPREAD_DELAY`` days later (and may pass it
-  on). A churner whose followee already churned is therefore visible in the graph before their own purchases
+  of their social account churns too with probability ``SPREAD``, ``SPREAD_DELAY`` days later (and passes it on,
+  up to ``SPREAD_GENERATIONS`` steps from a seed). A churner whose followee already churned is therefore visible in the graph before their own purchases
   stop, which is what the churn model's follow feature can pick up;
 * **baskets**: ``BUNDLES`` groups of two or three products of one category that are bought together — an order
   adds a whole bundle of the customer's preferred categories with probability ``BUNDLE_RATE``.
@@ -34,10 +34,11 @@ if TYPE_CHECKING:
 HISTORY_DAYS = 275
 LOYAL_SHARE = 0.05
 LOYAL_RATE = 20.0
-REGULAR_RATE = 4.0
-CHURN_SHARE = 0.12
-SPREAD = 0.12
-SPREAD_DELAY = (14, 60)
+REGULAR_RATE = 8.0
+CHURN_SHARE = 0.08
+SPREAD = 0.5
+SPREAD_GENERATIONS = 3
+SPREAD_DELAY = (45, 120)
 BUNDLES = 12
 BUNDLE_RATE = 0.12
 STREAM = 1509  # the plant's own random stream: np.random.default_rng([seed, STREAM])
@@ -77,12 +78,12 @@ class ValuePlant:
         followers: dict[int, list[int]] = defaultdict(list)
         for follower, followee in sorted(follows):
             followers[followee].append(follower)
-        queue = [(float(self.churn_day[i]), int(i)) for i in self.seeds]
+        queue = [(float(self.churn_day[i]), int(i), 0) for i in self.seeds]
         heapq.heapify(queue)
         self.spread_from: dict[int, int] = {}
         while queue:
-            day, who = heapq.heappop(queue)
-            if day > self.churn_day[who]:
+            day, who, generation = heapq.heappop(queue)
+            if day > self.churn_day[who] or generation >= SPREAD_GENERATIONS:
                 continue
             for f in followers.get(who, []):
                 if self.loyal[f] or self.rng.random() >= SPREAD:
@@ -91,7 +92,7 @@ class ValuePlant:
                 if when < min(self.churn_day[f], self.end):
                     self.churn_day[f] = when
                     self.spread_from[f] = who
-                    heapq.heappush(queue, (when, f))
+                    heapq.heappush(queue, (when, f, generation + 1))
 
     def _bundles(self, by_cat: dict[int, np.ndarray[Any, Any]]) -> list[list[int]]:
         bundles = []
@@ -146,7 +147,7 @@ class ValuePlant:
     ) -> list[int]:
         rng, gen = self.rng, self.gen
         products: list[int] = []
-        for _ in range(int(rng.integers(2, 6) if self.loyal[i] else rng.integers(1, 4))):
+        for _ in range(int(rng.integers(2, 6) if self.loyal[i] else rng.integers(1, 3))):
             cat = prefs[rng.integers(0, 2)] if rng.random() < 0.8 else rng.integers(0, len(by_cat))
             pool = by_cat[int(cat)]
             if self.loyal[i]:  # high spenders lean to the dearer half of the category
