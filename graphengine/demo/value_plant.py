@@ -9,8 +9,9 @@ in a Poisson process from the day they join until they churn (or the end):
 * **churners** stop buying at a known day: seed churners (``CHURN_SHARE``, higher in some communities than in
   others) at a day drawn uniformly, and churn **spreads along follows**: when a customer churns, each follower
   of their social account churns too with probability ``SPREAD``, ``SPREAD_DELAY`` days later (and passes it on,
-  up to ``SPREAD_GENERATIONS`` steps from a seed). A churner whose followee already churned is therefore visible in the graph before their own purchases
-  stop, which is what the churn model's follow feature can pick up;
+  up to ``SPREAD_GENERATIONS`` steps from a seed). A churner whose followee already churned is therefore
+  visible in the graph before their own purchases stop, which is what the churn model's follow features can
+  pick up. With these settings most churn is passed on (about 70 % of the churners at 10,000 customers);
 * **baskets**: ``BUNDLES`` groups of two or three products of one category that are bought together — an order
   adds a whole bundle of the customer's preferred categories with probability ``BUNDLE_RATE``.
 

@@ -140,9 +140,9 @@ def churn_model(
     matrix = scored.select(names).matrix[keep]
     matrix[:, empty] = 0.0
     risk = model.predict_proba(matrix)[:, 1] if len(matrix) else np.zeros(0)
-    top_names, top_effects = (
-        top_drivers(model, matrix, names) if drivers and len(matrix) else (np.zeros((0, 0)), np.zeros((0, 0)))
-    )
+    top_names, top_effects = np.zeros((len(matrix), 0), dtype=str), np.zeros((len(matrix), 0))
+    if drivers and len(matrix):
+        top_names, top_effects = top_drivers(model, matrix, names)
     return ChurnScores(
         scored.ids[keep],
         risk,

@@ -70,7 +70,11 @@ GRAPH_FEATURES = (
     "fruitlessSearches",
     "appShare",
 )
-FEATURE_SETS = {"rfm": RFM_FEATURES, "transactions": TRANSACTION_FEATURES, "full": TRANSACTION_FEATURES + GRAPH_FEATURES}
+FEATURE_SETS = {
+    "rfm": RFM_FEATURES,
+    "transactions": TRANSACTION_FEATURES,
+    "full": TRANSACTION_FEATURES + GRAPH_FEATURES,
+}
 # pAlive is computed (the BG/NBD baseline scores with it) but is no model input: on a short calibration window
 # BG/NBD's fit often finds no dropout (P(alive) ≈ 1 for all), so its tiny differences at the training cutoff mean
 # something else at the scoring cutoff; pQuiet and expectedPurchases carry what it knows.
@@ -196,10 +200,13 @@ def lapsed(lines: Lines, ids: Strings, cutoff_day: int, horizon_days: int) -> Ar
 
 def churned(lines: Lines, ids: Strings, start_day: int, end_day: int) -> NDArray[np.int64]:
     """The label: 1 for each of ``ids`` (sorted) with no purchase in ``[start_day, end_day)``."""
-    return (holdout_counts(lines, ids, start_day, end_day) == 0).astype(np.int64)
+    quiet: NDArray[np.int64] = (holdout_counts(lines, ids, start_day, end_day) == 0).astype(np.int64)
+    return quiet
 
 
-def _transactions(data: ChurnData, cutoff: int, horizon_days: int, period_days: int) -> tuple[Strings, dict[str, Array]]:
+def _transactions(
+    data: ChurnData, cutoff: int, horizon_days: int, period_days: int
+) -> tuple[Strings, dict[str, Array]]:
     before = data.lines.before(cutoff)
     if len(before) == 0:
         raise AnalysisError("no purchase lines before the cutoff: nothing to build churn features from")
@@ -224,7 +231,9 @@ def _transactions(data: ChurnData, cutoff: int, horizon_days: int, period_days: 
         horizon = horizon_days / period_days
         cols["expectedPurchases"] = model.expected_purchases(horizon, summary.frequency, summary.recency, summary.age)
         # P(no purchase in the horizon) = dead, or alive with a zero negative-binomial count
-        quiet_alive = ((model.alpha + summary.age) / (model.alpha + summary.age + horizon)) ** (model.r + summary.frequency)
+        quiet_alive = ((model.alpha + summary.age) / (model.alpha + summary.age + horizon)) ** (
+            model.r + summary.frequency
+        )
         cols["pQuiet"] = 1.0 - cols["pAlive"] + cols["pAlive"] * quiet_alive
     except AnalysisError:
         cols["pAlive"] = cols["expectedPurchases"] = cols["pQuiet"] = np.full(n, np.nan)
@@ -242,7 +251,8 @@ def _mean_over(src: NDArray[np.int64], values: Array, n: int) -> Array:
     ok = ~np.isnan(values)
     total = np.bincount(src[ok], weights=values[ok], minlength=n)
     count = np.bincount(src[ok], minlength=n)
-    return np.divide(total, count, out=np.full(n, np.nan), where=count > 0)
+    mean: Array = np.divide(total, count, out=np.full(n, np.nan), where=count > 0)
+    return mean
 
 
 def _social(data: ChurnData, ids: Strings, cutoff: int, status: Array, quiet: Array) -> dict[str, Array]:
@@ -260,7 +270,9 @@ def _social(data: ChurnData, ids: Strings, cutoff: int, status: Array, quiet: Ar
     keep = ~(data.follow_days >= cutoff)  # a follow without a time counts
     keep &= (_positions(accounts, data.follow_src) >= 0) & (_positions(accounts, data.follow_dst) >= 0)
     src, dst = data.follow_src[keep], data.follow_dst[keep]
-    graph = ProjectedGraph.from_edges(src.astype(object), dst.astype(object), nodes=accounts.astype(object), directed=True)
+    graph = ProjectedGraph.from_edges(
+        src.astype(object), dst.astype(object), nodes=accounts.astype(object), directed=True
+    )
     rank = compute_centrality(graph, ["pagerank"]).scores["pagerank"] if graph.n_edges else np.zeros(len(accounts))
     rank_by_account = np.zeros(len(accounts))
     rank_by_account[_positions(accounts, graph.node_ids.astype(str))] = rank
@@ -330,11 +342,8 @@ def churn_features(data: ChurnData, cutoff_day: int, horizon_days: int, *, perio
     cols["communityChurnRate"] = rate
     cols.update(_social(data, ids, cutoff_day, status, cols["pQuiet"]))
     refs = ~(data.referral_days >= cutoff_day)
-    cols["referred"] = np.bincount(
-        np.maximum(_positions(ids, data.referral_src[refs]), 0),
-        weights=_positions(ids, data.referral_src[refs]) >= 0,
-        minlength=n,
-    )
+    referrer = _positions(ids, data.referral_src[refs])
+    cols["referred"] = np.bincount(referrer[referrer >= 0], minlength=n).astype(np.float64)
     received = _positions(ids, data.referral_dst[refs])
     cols["wasReferred"] = np.isin(np.arange(n), received[received >= 0]).astype(np.float64)
     cols.update(_journeys(data, ids, cutoff_day))
