@@ -17,9 +17,8 @@ from graphengine.analytics.value.churn_evaluation import evaluate_churn
 from graphengine.analytics.value.churn_features import GRAPH_FEATURES, churn_features, read_churn_data
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
-from graphengine.load import LoadOptions, load_file
 from graphengine.store import Store
-from tests.integration._files import write_csv
+from tests.integration.test_value_graph import _load
 
 PLANTED_AUC_FLOOR = 0.75  # measured: 0.80 on this 500-customer demo, 0.88 on the 10,000-customer one
 
@@ -84,17 +83,6 @@ def test_only_consenting_customers_get_a_churn_risk(demo: Any) -> None:
     assert again["counts"]["removed"] == 1 and again["counts"]["scored"] == summary["counts"]["scored"] - 1
     assert gone not in _risks(store)
     store.run_text("MATCH (c:Customer {customerId: $id}) SET c.consentProfiling = true", {"id": gone})
-
-
-def _load(store: Store, settings: Settings, tmp: Path, kind: str, rows: list[dict[str, Any]]) -> None:
-    report = load_file(
-        store,
-        kind,
-        write_csv(tmp / f"{kind}-{len(rows)}.csv", rows),
-        LoadOptions(source="test", out_dir=tmp / "out"),
-        salt=settings.hash_salt.get_secret_value(),
-    )
-    assert report.balanced and report.quarantined == 0, report.to_dict()
 
 
 def _at(day: int) -> str:
