@@ -4,6 +4,7 @@ scored, the served risk is the evaluated model's, and the graph read matches a h
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from graphengine.analytics.value.churn_features import GRAPH_FEATURES, churn_fea
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
 from graphengine.store import Store
+from tests.integration._cli import run_graphengine
 from tests.integration.test_value_graph import _load
 
 PLANTED_AUC_FLOOR = 0.75  # measured: 0.80 on this 500-customer demo, 0.88 on the 10,000-customer one
@@ -71,7 +73,7 @@ def test_served_risk_is_the_evaluated_models(demo: Any) -> None:
     assert result["results"]["RFM only"]["auc"] > 0.6 and ("add lift" in result["note"] or "NOT" in result["note"])
 
 
-def test_only_consenting_customers_get_a_churn_risk(demo: Any) -> None:
+def test_only_consenting_customers_get_a_churn_risk(demo: Any, settings: Settings) -> None:
     store, truth, summary = demo
     risks = _risks(store)
     assert not set(truth["noProfilingConsent"]) & set(risks)
@@ -79,10 +81,14 @@ def test_only_consenting_customers_get_a_churn_risk(demo: Any) -> None:
     # a customer withdraws consent: the next run takes their score away and does not score them
     gone = sorted(risks)[0]
     store.run_text("MATCH (c:Customer {customerId: $id}) SET c.consentProfiling = false", {"id": gone})
-    again = run_churn(store, horizon_days=90)
+    cli = run_graphengine(settings, "value", "churn", "--horizon", "90d", "--json")  # the CLI writes the same way
+    assert cli.returncode == 0, cli.stderr
+    again = json.loads(cli.stdout)
     assert again["counts"]["removed"] == 1 and again["counts"]["scored"] == summary["counts"]["scored"] - 1
     assert gone not in _risks(store)
     store.run_text("MATCH (c:Customer {customerId: $id}) SET c.consentProfiling = true", {"id": gone})
+    bad = run_graphengine(settings, "value", "churn", "--horizon", "soon")
+    assert bad.returncode == 3 and "--horizon" in bad.stderr + bad.stdout and "Traceback" not in bad.stderr
 
 
 def _at(day: int) -> str:
