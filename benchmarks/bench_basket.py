@@ -1,5 +1,5 @@
 """Basket rules on ≥ 1M synthetic order lines with planted pairs: time and peak RSS of
-:func:`graphengine.analytics.value.basket.basket_rules`, beside a plain-Python pair counter in the same process
+:func:`graphengine.value.basket.basket_rules`, beside a plain-Python pair counter in the same process
 and (when ``--mlxtend-python`` names an interpreter with mlxtend installed) mlxtend's FP-growth in a child.
 
     python benchmarks/bench_basket.py --lines 1000000 [--mlxtend-python /path/to/python]
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graphengine.analytics.value.basket import basket_rules
+from graphengine.value.basket import basket_rules
 
 MLXTEND_CHILD = """
 import json, sys, time, resource

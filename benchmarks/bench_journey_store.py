@@ -27,11 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from graphengine.analytics import journey_store as js
-from graphengine.analytics._event_stream import customer_ranges, events_from_columns
-from graphengine.analytics.journeys import NAMED_PATTERNS, Events, match_pattern, sessionize
 from graphengine.config import Settings, get_settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
+from graphengine.journeys import store as js
+from graphengine.journeys.core import NAMED_PATTERNS, Events, match_pattern, sessionize
+from graphengine.journeys.event_stream import customer_ranges, events_from_columns
 from graphengine.store import Store
 
 PLAIN_LOOP = """

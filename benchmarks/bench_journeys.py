@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from graphengine.analytics.attribution import HEURISTIC_MODELS, Paths, attribute, conversion_paths
-from graphengine.analytics.journeys import NAMED_PATTERNS, Events, match_pattern, sessionize
+from graphengine.journeys.attribution import HEURISTIC_MODELS, Paths, attribute, conversion_paths
+from graphengine.journeys.core import NAMED_PATTERNS, Events, match_pattern, sessionize
 
 TYPES = ("view", "search", "click", "cart", "purchase", "email_open", "impression")
 TYPE_P = (0.50, 0.15, 0.10, 0.08, 0.03, 0.08, 0.06)

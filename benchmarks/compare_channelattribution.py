@@ -31,7 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_journeys import synthetic
 
-from graphengine.analytics.attribution import Attribution, Paths, attribute, conversion_paths
+from graphengine.journeys.attribution import Attribution, Paths, attribute, conversion_paths
 
 DEFAULT_VENV = Path(tempfile.gettempdir()) / "channelattribution-venv"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graphengine.analytics.recommend import Item, People, Recommendations, SimilarProducts
+from graphengine.recommend.links.online import Item, People, Recommendations, SimilarProducts
 
 
 class Out(BaseModel):

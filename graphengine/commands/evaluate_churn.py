@@ -21,14 +21,14 @@ def churn(
 ) -> None:
     """AUC and average precision on the last horizon of the data: the served model (graph + transactions), a
     transactions-only and an RFM-only model (same learner), and BG/NBD scores."""
-    from graphengine.analytics.value.churn_evaluation import evaluate_churn
-    from graphengine.analytics.value.churn_features import ChurnData, read_churn_data
     from graphengine.errors import ConfigError
     from graphengine.store import Store
+    from graphengine.value.churn_evaluation import evaluate_churn
+    from graphengine.value.churn_features import ChurnData, read_churn_data
 
     days = horizon_days(horizon)
     if dataset == "cdnow":
-        from graphengine.analytics.value.cdnow import load_cdnow
+        from graphengine.value.cdnow import load_cdnow
 
         data = ChurnData.from_lines(load_cdnow())
         name = "CDNOW (lifetimes 0.11.3 wheel)"

@@ -17,8 +17,8 @@ def clv(
 ) -> None:
     """CDNOW (from the lifetimes 0.11.3 wheel): calibration from 1997-01-01, then holdout; aggregate error,
     per-customer MAE and correlation of each model, side by side."""
-    from graphengine.analytics.value.cdnow import evaluate_cdnow
     from graphengine.errors import ConfigError
+    from graphengine.value.cdnow import evaluate_cdnow
 
     if period not in ("week", "day"):
         raise ConfigError(f"--period is week or day, not {period!r}")

@@ -33,7 +33,7 @@ def sessionize(
     as_json: JsonOpt = False,
 ) -> None:
     """Split every customer's events into sessions and write sessionId back (with an AnalysisRun)."""
-    from graphengine.analytics.journey_store import sessionize_graph
+    from graphengine.journeys.store import sessionize_graph
 
     with Store(settings()) as store:
         summary = sessionize_graph(store, timeout=timeout, per_channel=per_channel, bot_min_gap=bot_min_gap)
@@ -53,7 +53,7 @@ def match(
     as_json: JsonOpt = False,
 ) -> None:
     """Journeys that match a named pattern, newest first."""
-    from graphengine.analytics.journey_store import pattern_matches
+    from graphengine.journeys.store import pattern_matches
 
     with Store(settings()) as store:
         result = pattern_matches(store, name, since, limit)
@@ -69,7 +69,7 @@ def match(
 @app.command("patterns")
 def patterns(since: Since = None, as_json: JsonOpt = False) -> None:
     """How many journeys match each named pattern."""
-    from graphengine.analytics.journey_store import pattern_counts
+    from graphengine.journeys.store import pattern_counts
 
     with Store(settings()) as store:
         counts = pattern_counts(store, since)
@@ -81,7 +81,7 @@ def patterns(since: Since = None, as_json: JsonOpt = False) -> None:
 @app.command("transitions")
 def transitions(scope: Scope = "customer", since: Since = None, as_json: JsonOpt = False) -> None:
     """Channel-to-channel transitions along the event chains (counts and probabilities)."""
-    from graphengine.analytics.journey_store import channel_transitions
+    from graphengine.journeys.store import channel_transitions
 
     with Store(settings()) as store:
         result = channel_transitions(store, scope=_scope(scope), since=since)
@@ -96,7 +96,7 @@ def funnel(
     as_json: JsonOpt = False,
 ) -> None:
     """Funnel conversion per step."""
-    from graphengine.analytics.journey_store import funnel as run_funnel
+    from graphengine.journeys.store import funnel as run_funnel
 
     with Store(settings()) as store:
         result = run_funnel(store, steps.split(","), scope=_scope(scope), since=since)
@@ -128,7 +128,7 @@ def attribution(
     if paths is not None:
         _path_file_attribution(paths, model, map_, separator, as_json)
         return
-    from graphengine.analytics.journey_store import attribution as run_attribution
+    from graphengine.journeys.store import attribution as run_attribution
 
     with Store(settings()) as store:
         result = run_attribution(store, model, since)
@@ -136,9 +136,9 @@ def attribution(
 
 
 def _path_file_attribution(file: Path, model: str, maps: list[str], separator: str, as_json: bool) -> None:
-    from graphengine.analytics.path_files import path_file_attribution, read_path_file
     from graphengine.cli import missing_file_exit
     from graphengine.errors import ConfigError
+    from graphengine.journeys.path_files import path_file_attribution, read_path_file
 
     missing_file_exit(file)
     if any("=" not in item for item in maps):
@@ -165,7 +165,7 @@ def customer(
     customer_id: str, limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100, as_json: JsonOpt = False
 ) -> None:
     """One customer's journey: events in order with channels and products."""
-    from graphengine.analytics.journey_store import customer_journey
+    from graphengine.journeys.store import customer_journey
 
     with Store(settings()) as store:
         result = customer_journey(store, customer_id, limit)

@@ -43,7 +43,7 @@ def rfm(
     as_json: JsonOpt = False,
 ) -> None:
     """Recency, frequency and monetary scores and segments on every customer who bought (rfm* properties)."""
-    from graphengine.analytics.value.rfm import run_rfm
+    from graphengine.value.rfm import run_rfm
 
     with Store(settings()) as store:
         result = run_rfm(store, bins=bins, monetary=monetary, as_of_day=_day(as_of))
@@ -69,7 +69,7 @@ def clv(
     as_json: JsonOpt = False,
 ) -> None:
     """Purchases over the horizon, P(alive) and CLV per customer (the model `evaluate clv` measures)."""
-    from graphengine.analytics.value.clv import run_clv
+    from graphengine.value.clv import run_clv
 
     with Store(settings()) as store:
         result = run_clv(store, horizon_days=horizon_days, as_of_day=_day(as_of))
@@ -95,7 +95,7 @@ def basket(
     as_json: JsonOpt = False,
 ) -> None:
     """Association rules (support, confidence, lift) over orders, stored as BOUGHT_WITH between products."""
-    from graphengine.analytics.value.basket import rules_for_product, run_basket
+    from graphengine.value.basket import rules_for_product, run_basket
 
     with Store(settings()) as store:
         if product is not None:
@@ -122,7 +122,7 @@ def referral(
     as_json: JsonOpt = False,
 ) -> None:
     """Referral value: spend of the customers each customer referred, directly and (decayed) indirectly."""
-    from graphengine.analytics.value.referral import run_referral
+    from graphengine.value.referral import run_referral
 
     with Store(settings()) as store:
         result = run_referral(store, decay=decay, max_depth=max_depth)
@@ -150,7 +150,7 @@ HorizonOpt = Annotated[str, typer.Option("--horizon", help="Churn = no purchase 
 def churn(horizon: HorizonOpt = "90d", as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
     """Churn risk per consenting customer (gradient boosting on graph features, temporal holdout), with the top
     three drivers (churnRisk, churnDrivers, churnDriverEffects)."""
-    from graphengine.analytics.value.churn import run_churn
+    from graphengine.value.churn import run_churn
 
     with Store(settings()) as store:
         result = run_churn(store, horizon_days=horizon_days(horizon), as_of_day=_day(as_of))

@@ -4,6 +4,11 @@
   customer's live row (fold-in);
 * :mod:`~graphengine.recommend.models` — popularity, ItemKNN, RP3β, EASE^R, ALS and BPR;
 * :mod:`~graphengine.recommend.ranking` — ``top_k`` with the exclusion policy (serving and evaluation call it);
+  :mod:`~graphengine.recommend.topk` — top-K of dense score blocks, per-row pruning of sparse matrices;
+* :mod:`~graphengine.recommend.items` — the result types (:class:`~graphengine.recommend.items.Item`,
+  :class:`~graphengine.recommend.items.Reason`) of every recommendation list;
+* :mod:`~graphengine.recommend.links` — people you may know, products bought together, popular products
+  (bounded Cypher) and link-prediction pair scores;
 * :mod:`~graphengine.recommend.selection`, :mod:`~graphengine.recommend.training` — validation, tuning, the
   ``recommender train`` pipeline; :mod:`~graphengine.recommend.artefacts` — versions, promote, rollback;
 * :mod:`~graphengine.recommend.evaluation` (+ :mod:`~graphengine.recommend.link_evaluation`),

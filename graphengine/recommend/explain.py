@@ -13,8 +13,8 @@ from typing import Protocol
 
 import scipy.sparse as sp
 
-from graphengine.analytics._recommend_items import Reason, handle_of
 from graphengine.recommend.filters import ProductTable
+from graphengine.recommend.items import Reason, handle_of
 from graphengine.recommend.live import CustomerState, SocialSignal
 
 MAX_REASONS = 3

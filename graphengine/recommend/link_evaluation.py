@@ -2,7 +2,7 @@
 
 :func:`evaluate_link_prediction` holds out a random fraction of an undirected graph's edges, scores them and an
 equal number (by default) of node pairs that are not edges of the full graph with each pair scorer on the
-training graph (:mod:`graphengine.analytics.pair_scoring`), and reports the AUC — "people you may know" for
+training graph (:mod:`graphengine.recommend.links.pair_scoring`), and reports the AUC — "people you may know" for
 the social graph. :func:`evaluate_links` is what ``graphengine evaluate links`` runs.
 """
 
@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from graphengine.analytics.pair_scoring import PAIR_METHODS, PairMethod, score_pairs, symmetric_adjacency
 from graphengine.analytics.subgraph import WHOLE_GRAPH
 from graphengine.errors import AnalysisError
 from graphengine.recommend import datasets
+from graphengine.recommend.links.pair_scoring import PAIR_METHODS, PairMethod, score_pairs, symmetric_adjacency
 from graphengine.recommend.metrics import auc_score
 from graphengine.recommend.splits import sample_non_edges, split_edges
 from graphengine.store import Store

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from graphengine.analytics._recommend_items import Item, Reason, fill
 from graphengine.recommend.explain import model_reasons, popular_reason, social_reason
 from graphengine.recommend.filters import Filters
+from graphengine.recommend.items import Item, Reason, fill
 from graphengine.recommend.live import CustomerState, LiveCustomers, read_customer
 from graphengine.recommend.model_holder import ModelHolder, ServedModel
 from graphengine.recommend.ranking import top_k

@@ -23,9 +23,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from graphengine.analytics import journey_store as js
 from graphengine.analytics.influence import count_withheld_accounts, list_influencers
 from graphengine.analytics.segments import list_communities
+from graphengine.journeys import store as js
 from graphengine.report._sankey import sankey_chart
 from graphengine.report.svg import (
     column_chart,
@@ -166,7 +166,7 @@ def render_report(data: dict[str, Any]) -> str:
             "Journey pattern matches",
             list(data["patterns"]),
             [float(v) for v in data["patterns"].values()],
-            note="Named patterns of graphengine.analytics.journeys over every customer's events.",
+            note="Named patterns of graphengine.journeys.core over every customer's events.",
         ),
     ]
     graph = data["graph"]

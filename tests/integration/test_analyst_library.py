@@ -10,11 +10,11 @@ import pytest
 
 from graphengine.analytics.influence import run_influencers
 from graphengine.analytics.segments import run_communities
-from graphengine.analytics.value import basket, clv, rfm
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
 from graphengine.report.analyst import analyst_queries, analyst_query, evaluate_params, problems, run_analyst
 from graphengine.store import Store
+from graphengine.value import basket, clv, rfm
 
 QUERIES = analyst_queries()
 IDS = [q.path.stem for q in QUERIES]

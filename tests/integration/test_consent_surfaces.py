@@ -19,13 +19,13 @@ import pytest
 import uvicorn
 
 from graphengine.analytics.influence import list_influencers, run_influencers
-from graphengine.analytics.journey_store import pattern_matches
-from graphengine.analytics.journeys import NAMED_PATTERNS
-from graphengine.analytics.recommend import people_you_may_know
 from graphengine.analytics.segments import community_profile, run_communities
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
+from graphengine.journeys.core import NAMED_PATTERNS
+from graphengine.journeys.store import pattern_matches
 from graphengine.load import LoadOptions, load_file
+from graphengine.recommend.links.online import people_you_may_know
 from graphengine.report import collect_report, render_report
 from graphengine.report.analyst import analyst_queries, run_analyst
 from graphengine.store import Store

@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from graphengine.analytics import journey_store as js
-from graphengine.analytics.journeys import NAMED_PATTERNS, Transitions
-from graphengine.analytics.journeys import channel_transitions as pure_transitions
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
 from graphengine.errors import NotFound
+from graphengine.journeys import store as js
+from graphengine.journeys.core import NAMED_PATTERNS, Transitions
+from graphengine.journeys.core import channel_transitions as pure_transitions
 from graphengine.store import Store
 
 SINCE = "2026-02-15T00:00:00Z"

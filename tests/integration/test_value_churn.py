@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from graphengine.analytics.value.churn import churn_model, run_churn
-from graphengine.analytics.value.churn_evaluation import evaluate_churn
-from graphengine.analytics.value.churn_features import GRAPH_FEATURES, churn_features, read_churn_data
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
 from graphengine.store import Store
+from graphengine.value.churn import churn_model, run_churn
+from graphengine.value.churn_evaluation import evaluate_churn
+from graphengine.value.churn_features import GRAPH_FEATURES, churn_features, read_churn_data
 from tests.integration._cli import run_graphengine
 from tests.integration.test_value_graph import _load
 

@@ -11,15 +11,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from graphengine.analytics.value.basket import rules_for_product, run_basket
-from graphengine.analytics.value.clv import forecast, run_clv
-from graphengine.analytics.value.referral import run_referral
-from graphengine.analytics.value.rfm import run_rfm
-from graphengine.analytics.value.transactions import read_lines
 from graphengine.config import Settings
 from graphengine.errors import NotFound
 from graphengine.load import LoadOptions, load_file
 from graphengine.store import Store
+from graphengine.value.basket import rules_for_product, run_basket
+from graphengine.value.clv import forecast, run_clv
+from graphengine.value.referral import run_referral
+from graphengine.value.rfm import run_rfm
+from graphengine.value.transactions import read_lines
 from tests.integration._cli import run_graphengine
 from tests.integration._files import write_csv
 

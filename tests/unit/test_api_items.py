@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graphengine.analytics._recommend_items import Item, Reason, explain, fill, handle_of, to_items
-from graphengine.analytics.recommend import Filters, filter_params
 from graphengine.errors import ValidationFailed
+from graphengine.recommend.items import Item, Reason, explain, fill, handle_of, to_items
+from graphengine.recommend.links.online import Filters, filter_params
 
 
 def _item(pid: str, score: float, kind: str = "paths") -> Item:

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphengine.analytics.attribution import (
+from graphengine.errors import AnalysisError
+from graphengine.journeys.attribution import (
     HEURISTIC_MODELS,
     Paths,
     attribute,
@@ -19,8 +20,7 @@ from graphengine.analytics.attribution import (
     heuristic,
     markov,
 )
-from graphengine.analytics.journeys import Events
-from graphengine.errors import AnalysisError
+from graphengine.journeys.core import Events
 
 DAY = 86400.0
 

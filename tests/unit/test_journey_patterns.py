@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphengine.analytics.journeys import (
+from graphengine.errors import AnalysisError, NotFound
+from graphengine.journeys.core import (
     NAMED_PATTERNS,
     Events,
     Matches,
@@ -23,7 +24,6 @@ from graphengine.analytics.journeys import (
     named_pattern,
     sessionize,
 )
-from graphengine.errors import AnalysisError, NotFound
 
 # token -> (type, channel, result_count, value)
 TOKENS: dict[str, tuple[str, str, int | None, float | None]] = {

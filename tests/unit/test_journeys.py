@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from graphengine.analytics.journeys import Events, Symbol, channel_transitions, funnel, sessionize
 from graphengine.errors import AnalysisError
+from graphengine.journeys.core import Events, Symbol, channel_transitions, funnel, sessionize
 
 
 def rows(customer: str, spec: list[tuple[float, str, str]], *, first_id: int = 0) -> list[dict[str, Any]]:

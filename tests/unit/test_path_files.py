@@ -14,10 +14,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from graphengine.analytics.attribution import attribute_all, conversion_paths
-from graphengine.analytics.journeys import Events
-from graphengine.analytics.path_files import path_file_attribution, read_path_file
 from graphengine.errors import AnalysisError, ValidationFailed
+from graphengine.journeys.attribution import attribute_all, conversion_paths
+from graphengine.journeys.core import Events
+from graphengine.journeys.path_files import path_file_attribution, read_path_file
 
 DAY = 86400.0
 HEADER = "path,total_conversions,total_conversion_value,total_null\n"

@@ -9,15 +9,15 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphengine.analytics._topk import prune_rows, top_k_dense
-from graphengine.analytics.pair_scoring import (
+from graphengine.errors import AnalysisError
+from graphengine.recommend.links.pair_scoring import (
     PAIR_METHODS,
     recommend_pairs,
     score_pairs,
     symmetric_adjacency,
     two_hop_scores,
 )
-from graphengine.errors import AnalysisError
+from graphengine.recommend.topk import prune_rows, top_k_dense
 
 
 def test_top_k_orders_best_first_breaks_ties_by_index_and_pads() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graphengine.analytics.value.basket import basket_rules
 from graphengine.errors import AnalysisError
+from graphengine.value.basket import basket_rules
 
 # Orders: o1 {A, B}, o2 {A, B (twice)}, o3 {A, B, C}, o4 {C}, o5 {D}. N = 5 orders.
 ORDERS = np.array(["o1", "o1", "o2", "o2", "o2", "o3", "o3", "o3", "o4", "o5"])

@@ -8,14 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graphengine.analytics.value.cdnow import load_cdnow
-from graphengine.analytics.value.churn import churn_model, top_drivers
-from graphengine.analytics.value.churn_evaluation import evaluate_churn
-from graphengine.analytics.value.churn_features import ChurnData, churn_features, churned, lapsed
-from graphengine.analytics.value.transactions import Lines
 from graphengine.commands.value import horizon_days
 from graphengine.demo import DemoSpec, generate_demo
 from graphengine.errors import AnalysisError, ConfigError
+from graphengine.value.cdnow import load_cdnow
+from graphengine.value.churn import churn_model, top_drivers
+from graphengine.value.churn_evaluation import evaluate_churn
+from graphengine.value.churn_features import ChurnData, churn_features, churned, lapsed
+from graphengine.value.transactions import Lines
 
 CUTOFF = 100
 # (customer, order, day, amount, channel)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graphengine.analytics.value.bgnbd import BGNBD, GammaGamma
-from graphengine.analytics.value.cdnow import evaluate_cdnow
-from graphengine.analytics.value.clv import forecast
-from graphengine.analytics.value.transactions import Lines, holdout_counts, repeat_summary
 from graphengine.errors import AnalysisError
+from graphengine.value.bgnbd import BGNBD, GammaGamma
+from graphengine.value.cdnow import evaluate_cdnow
+from graphengine.value.clv import forecast
+from graphengine.value.transactions import Lines, holdout_counts, repeat_summary
 
 A = np.array
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graphengine.analytics.value.referral import referral_value
 from graphengine.errors import AnalysisError
+from graphengine.value.referral import referral_value
 
 
 def test_direct_and_decayed_values_by_hand() -> None:

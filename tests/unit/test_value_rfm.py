@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graphengine.analytics.value.rfm import SEGMENT_GRID, quantile_scores, rfm, segment_of
-from graphengine.analytics.value.transactions import Lines
 from graphengine.errors import AnalysisError
+from graphengine.value.rfm import SEGMENT_GRID, quantile_scores, rfm, segment_of
+from graphengine.value.transactions import Lines
 
 # (customer, order, day, amount); the latest line is on day 110, the reference day.
 ROWS = [

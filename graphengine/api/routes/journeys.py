@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from graphengine.analytics import journey_store
 from graphengine.api.dates import Since
 from graphengine.api.deps import ReadKeyDep, StoreDep, cached
 from graphengine.api.routes import error_responses
 from graphengine.api.schemas_journeys import AttributionOut, JourneyOut, PatternMatchesOut, TransitionsOut
+from graphengine.journeys import store as journey_store
 
 router = APIRouter(tags=["journeys"])
 

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from graphengine.analytics.recommend import PeopleMethod, people_you_may_know, similar_products
 from graphengine.api.cache import MODEL, PRODUCTS, customer_tag, product_tag
 from graphengine.api.deps import CacheDep, ReadKeyDep, StoreDep, cached
 from graphengine.api.recommender import RecommenderDep
@@ -16,6 +15,7 @@ from graphengine.api.routes import error_responses
 from graphengine.api.schemas import PeopleOut, SimilarProductsOut, people_out, similar_out
 from graphengine.api.schemas_recommend import ServedRecommendationsOut, served_out
 from graphengine.recommend.filters import Filters
+from graphengine.recommend.links.online import PeopleMethod, people_you_may_know, similar_products
 
 router = APIRouter()
 

@@ -18,9 +18,9 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from graphengine.analytics._topk import prune_rows
 from graphengine.errors import AnalysisError
 from graphengine.recommend.interactions import positive_part
+from graphengine.recommend.topk import prune_rows
 
 Float32Array = NDArray[np.float32]
 Arrays = dict[str, NDArray[Any]]

@@ -1,4 +1,4 @@
-"""Private helpers: top-K selection on dense score blocks and per-row pruning of sparse matrices."""
+"""Top-K selection on dense score blocks and per-row pruning of sparse matrices."""
 
 from __future__ import annotations
 

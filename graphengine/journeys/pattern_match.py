@@ -1,4 +1,4 @@
-r"""Compile a :class:`Pattern` against a set of events and find its matches (see ``journeys`` for the language).
+r"""Compile a :class:`Pattern` against a set of events and find its matches (see ``core`` for the language).
 
 How it runs: events are put in scope order (customer, session, time, event id); each event becomes one
 character naming the combination of symbols it satisfies; scopes are joined with a separator character that
@@ -25,9 +25,9 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from graphengine.analytics._pattern_events import Events, FloatArray, IntArray
-from graphengine.analytics._pattern_lang import Node, Symbol, length_bounds, names, parse, to_regex
 from graphengine.errors import AnalysisError
+from graphengine.journeys.events import Events, FloatArray, IntArray
+from graphengine.journeys.pattern_lang import Node, Symbol, length_bounds, names, parse, to_regex
 
 _EOL_OPEN = r"(?=\x00)"  # scope end, when the whole string is visible
 

@@ -30,10 +30,10 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from graphengine.analytics.runs import analysis_run, write_node_properties
-from graphengine.analytics.value.bgnbd import BGNBD, GammaGamma
-from graphengine.analytics.value.transactions import Lines, RepeatSummary, holdout_counts, read_lines, repeat_summary
 from graphengine.errors import AnalysisError
 from graphengine.store import Store
+from graphengine.value.bgnbd import BGNBD, GammaGamma
+from graphengine.value.transactions import Lines, RepeatSummary, holdout_counts, read_lines, repeat_summary
 
 Array = NDArray[np.float64]
 RECENT_DAYS = (28, 91)

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from graphengine.analytics.value.transactions import Lines, holdout_counts
 from graphengine.errors import AnalysisError
+from graphengine.value.transactions import Lines, holdout_counts
 from graphengine.wheels import fetch_wheel, read_member
 
 LIFETIMES = ("Lifetimes", "0.11.3")  # the wheel's file name is spelled with a capital L
@@ -83,10 +83,10 @@ def evaluate_cdnow(
     The lifetimes reference figures count distinct weeks (``freq="W"``, Monday-based): with ``period_days=7``
     the holdout holds 18,440 repeat transactions as theirs does (counting distinct days gives 19,684).
     Rows: BG/NBD and Pareto/NBD (this package's fits), the naive baseline (calibration repeat rate × holdout
-    length), and the served forecast (:func:`graphengine.analytics.value.clv.forecast`, which ``value clv`` runs).
+    length), and the served forecast (:func:`graphengine.value.clv.forecast`, which ``value clv`` runs).
     """
-    from graphengine.analytics.value.clv import forecast
-    from graphengine.analytics.value.paretonbd import ParetoNBD
+    from graphengine.value.clv import forecast
+    from graphengine.value.paretonbd import ParetoNBD
 
     data = lines if lines is not None else load_cdnow(cache_dir)
     start = day_number(START)

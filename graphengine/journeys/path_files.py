@@ -25,9 +25,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from graphengine.analytics._pattern_events import encode
-from graphengine.analytics.attribution import Paths, attribute_available, credits_by_channel
 from graphengine.errors import ValidationFailed
+from graphengine.journeys.attribution import Paths, attribute_available, credits_by_channel
+from graphengine.journeys.events import encode
 
 PATH_COLUMNS = {
     "path": ("path",),

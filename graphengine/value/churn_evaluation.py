@@ -1,7 +1,7 @@
 """Offline evaluation of the churn model: the served model against an RFM-only model and BG/NBD's P(alive).
 
 The split is the served one moved back by a horizon: with ``E`` the day after the last purchase line, the model
-is :func:`graphengine.analytics.value.churn.churn_model` scoring at ``E − horizon`` (so trained on the cutoff
+is :func:`graphengine.value.churn.churn_model` scoring at ``E − horizon`` (so trained on the cutoff
 ``E − 2 × horizon``), and its scores are compared with what happened in ``[E − horizon, E)``: label 1 = no
 purchase. Rows, all on the same customers (those who bought before ``E − horizon``, with profiling consent):
 
@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from graphengine.analytics.value.churn import churn_model, prepare
-from graphengine.analytics.value.churn_features import ChurnData, churned
 from graphengine.errors import AnalysisError
+from graphengine.value.churn import churn_model, prepare
+from graphengine.value.churn_features import ChurnData, churned
 
 LIFT_MARGIN = 0.005
 MODELS = (("graph + transactions", "full"), ("transactions only", "transactions"), ("RFM only", "rfm"))

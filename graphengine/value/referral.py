@@ -17,9 +17,9 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from graphengine.analytics.runs import analysis_run, write_node_properties
-from graphengine.analytics.value.transactions import read_lines
 from graphengine.errors import AnalysisError
 from graphengine.store import Store
+from graphengine.value.transactions import read_lines
 
 
 @dataclass(frozen=True)

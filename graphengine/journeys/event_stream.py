@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from graphengine.analytics._pattern_events import Events
 from graphengine.errors import AnalysisError
+from graphengine.journeys.events import Events
 from graphengine.store import Store
 
 COLUMNS = ("eventId", "customerId", "atMs", "type", "channelId", "productId", "value", "resultCount", "sessionId")

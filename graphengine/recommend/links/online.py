@@ -15,9 +15,9 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
-from graphengine.analytics._recommend_items import Item, Reason, fill, handle_of, to_items
 from graphengine.errors import NotFound, ValidationFailed
 from graphengine.recommend.filters import Filters
+from graphengine.recommend.items import Item, Reason, fill, handle_of, to_items
 from graphengine.recommend.serving import Recommendations
 from graphengine.store import Store
 

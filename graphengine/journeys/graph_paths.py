@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphengine.analytics._event_stream import When, as_datetime, iso
 from graphengine.errors import AnalysisError
+from graphengine.journeys.event_stream import When, as_datetime, iso
 from graphengine.store import Store
 
 

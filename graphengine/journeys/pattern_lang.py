@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from graphengine.analytics._pattern_events import BoolArray, Events
 from graphengine.errors import AnalysisError
+from graphengine.journeys.events import BoolArray, Events
 
 TextMatch = str | Collection[str] | None
 NumMatch = float | tuple[float | None, float | None] | None

@@ -47,10 +47,10 @@ from typing import Literal
 
 import numpy as np
 
-from graphengine.analytics._pattern_events import BoolArray, Events, FloatArray, IntArray
-from graphengine.analytics._pattern_lang import Symbol
-from graphengine.analytics._pattern_match import Matches, Pattern, match_pattern, scope_order
 from graphengine.errors import AnalysisError, NotFound
+from graphengine.journeys.events import BoolArray, Events, FloatArray, IntArray
+from graphengine.journeys.pattern_lang import Symbol
+from graphengine.journeys.pattern_match import Matches, Pattern, match_pattern, scope_order
 
 __all__ = [
     "NAMED_PATTERNS",

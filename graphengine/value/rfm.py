@@ -24,9 +24,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graphengine.analytics.runs import analysis_run, write_node_properties
-from graphengine.analytics.value.transactions import Lines, read_lines
 from graphengine.errors import AnalysisError
 from graphengine.store import Store
+from graphengine.value.transactions import Lines, read_lines
 
 # Rows: R level 5 (most recent) … 1; columns: FM level 1 … 5.
 SEGMENT_GRID: dict[int, tuple[str, str, str, str, str]] = {

@@ -23,8 +23,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from graphengine.analytics._topk import top_k_dense
 from graphengine.errors import AnalysisError
+from graphengine.recommend.topk import top_k_dense
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]

@@ -31,8 +31,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
-from graphengine.analytics._pattern_events import Events, FloatArray, IntArray, encode
 from graphengine.errors import AnalysisError
+from graphengine.journeys.events import Events, FloatArray, IntArray, encode
 
 __all__ = [
     "HEURISTIC_MODELS",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from graphengine.analytics.value.bgnbd import Array, fit_likelihood
+from graphengine.value.bgnbd import Array, fit_likelihood
 
 
 @dataclass(frozen=True)

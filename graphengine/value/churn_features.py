@@ -34,11 +34,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from graphengine.analytics.value.bgnbd import BGNBD
-from graphengine.analytics.value.rfm import rfm
-from graphengine.analytics.value.transactions import DAY_MS, Lines, holdout_counts, repeat_summary
 from graphengine.errors import AnalysisError
 from graphengine.store import Store
+from graphengine.value.bgnbd import BGNBD
+from graphengine.value.rfm import rfm
+from graphengine.value.transactions import DAY_MS, Lines, holdout_counts, repeat_summary
 
 Array = NDArray[np.float64]
 Strings = NDArray[np.str_]

@@ -1,7 +1,7 @@
 """Churn propensity: the probability that a customer makes no purchase in the next ``horizon`` days.
 
 **Model.** scikit-learn's ``HistGradientBoostingClassifier`` on the features of
-:mod:`graphengine.analytics.value.churn_features`. To score at day ``E`` (exclusive: the data up to the as-of day),
+:mod:`graphengine.value.churn_features`. To score at day ``E`` (exclusive: the data up to the as-of day),
 it is trained with a temporal holdout: features from the data before ``E − horizon``, label = no purchase in
 ``[E − horizon, E)``. The trained model is then applied to the features from all data before ``E``. Nothing after
 a cutoff enters the features computed at that cutoff.
@@ -29,7 +29,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graphengine.analytics.runs import analysis_run, write_node_properties
-from graphengine.analytics.value.churn_features import (
+from graphengine.errors import AnalysisError
+from graphengine.store import Store
+from graphengine.value.churn_features import (
     FEATURE_SETS,
     GRAPH_FEATURES,
     ChurnData,
@@ -38,8 +40,6 @@ from graphengine.analytics.value.churn_features import (
     churned,
     read_churn_data,
 )
-from graphengine.errors import AnalysisError
-from graphengine.store import Store
 
 Array = NDArray[np.float64]
 TOP_DRIVERS = 3

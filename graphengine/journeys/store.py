@@ -1,6 +1,6 @@
-"""Customer journeys on the graph in Neo4j: the journey core (``journeys``, ``attribution``) run on Event chains.
+"""Customer journeys on the graph in Neo4j: the journey core (``core``, ``attribution``) run on Event chains.
 
-Events are read columnar (:func:`read_events`, see ``_event_stream``) into the pure core; what is written back
+Events are read columnar (:func:`read_events`, see ``event_stream``) into the pure core; what is written back
 goes through registered queries with the run that wrote it:
 
 * :func:`sessionize_graph` splits each customer's events into sessions and sets ``sessionId`` and
@@ -25,15 +25,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from graphengine.analytics._event_stream import When, as_datetime, iso, read_events
-from graphengine.analytics._journey_paths import (
-    abandonment_journeys,
-    community_connection,
-    path_to_account,
-    path_to_product,
-)
-from graphengine.analytics.attribution import DAY, attribute, attribute_all, conversion_paths, credits_by_channel
-from graphengine.analytics.journeys import (
+from graphengine.analytics.runs import analysis_run
+from graphengine.errors import NotFound
+from graphengine.journeys.attribution import DAY, attribute, attribute_all, conversion_paths, credits_by_channel
+from graphengine.journeys.core import (
     NAMED_PATTERNS,
     Events,
     Matches,
@@ -43,9 +38,14 @@ from graphengine.analytics.journeys import (
     named_pattern,
     sessionize,
 )
-from graphengine.analytics.journeys import funnel as _funnel
-from graphengine.analytics.runs import analysis_run
-from graphengine.errors import NotFound
+from graphengine.journeys.core import funnel as _funnel
+from graphengine.journeys.event_stream import When, as_datetime, iso, read_events
+from graphengine.journeys.graph_paths import (
+    abandonment_journeys,
+    community_connection,
+    path_to_account,
+    path_to_product,
+)
 from graphengine.store import Store
 
 DEFAULT_TIMEOUT = 1800.0
