@@ -17,6 +17,7 @@ from graphengine.commands._common import OUT_DIR_HELP, EpochOpt, TimezoneOpt, er
 from graphengine.commands.analyze import app as analyze_app
 from graphengine.commands.campaign import app as campaign_app
 from graphengine.commands.evaluate import app as evaluate_app
+from graphengine.commands.evaluate_churn import churn as evaluate_churn_command
 from graphengine.commands.evaluate_clv import clv as evaluate_clv_command
 from graphengine.commands.journeys import analyst_app
 from graphengine.commands.journeys import app as journeys_app
@@ -65,6 +66,7 @@ app.add_typer(analyst_app, name="analyst")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(recommender_app, name="recommender")
 evaluate_app.command("clv")(evaluate_clv_command)
+evaluate_app.command("churn")(evaluate_churn_command)
 app.add_typer(value_app, name="value")
 app.add_typer(campaign_app, name="campaign")
 app.command("report")(report_command)

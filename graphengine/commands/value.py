@@ -1,5 +1,5 @@
-"""``graphengine value …``: RFM segments, lifetime value, basket rules and referral value, written to the graph
-with the runId of an AnalysisRun."""
+"""``graphengine value …``: RFM segments, lifetime value, churn risk, basket rules and referral value, written to
+the graph with the runId of an AnalysisRun."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from graphengine.commands._common import JsonOpt, out, print_json, print_rows, s
 from graphengine.errors import ConfigError
 from graphengine.store import Store
 
-app = typer.Typer(help="Customer value: RFM, lifetime value (CLV), basket rules, referral value.", no_args_is_help=True)
+app = typer.Typer(
+    help="Customer value: RFM, lifetime value (CLV), churn risk, basket rules, referral value.", no_args_is_help=True
+)
 
 AsOfOpt = Annotated[
     str | None,
@@ -129,3 +131,32 @@ def referral(
         return
     _header(result)
     print_rows(result["top"], "top referrers by referral value")
+
+
+def horizon_days(text: str) -> int:
+    """``90d``, ``13w`` or ``90`` (days) as a number of days."""
+    raw = text.strip().lower()
+    unit = 7 if raw.endswith("w") else 1
+    number = raw[:-1] if raw[-1:] in ("d", "w") else raw
+    if not number.isdigit() or int(number) <= 0:
+        raise ConfigError(f"--horizon is a positive number of days or weeks (90d, 13w), not {text!r}")
+    return int(number) * unit
+
+
+HorizonOpt = Annotated[str, typer.Option("--horizon", help="Churn = no purchase within this long: 90d, 13w, 60.")]
+
+
+@app.command("churn")
+def churn(horizon: HorizonOpt = "90d", as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
+    """Churn risk per consenting customer (gradient boosting on graph features, temporal holdout), with the top
+    three drivers (churnRisk, churnDrivers, churnDriverEffects)."""
+    from graphengine.value.churn import run_churn
+
+    with Store(settings()) as store:
+        result = run_churn(store, horizon_days=horizon_days(horizon), as_of_day=_day(as_of))
+    if as_json:
+        print_json(result)
+        return
+    _header(result)
+    out.print(f"graph features with information: {', '.join(result['graphFeatures']) or 'none'}", highlight=False)
+    print_rows(result["top"], f"highest churn risk (no purchase within {horizon})")

@@ -12,6 +12,8 @@ What is planted (and written to ``truth.json`` so tests can check the analytics 
   identity resolution (``analyze identity --method probabilistic``) can link them;
 * omnichannel journeys in sessions: browsing, searches with no results, carts, purchases, email opens that
   lead to store visits; planted "serious shopper" abandonments (5+ product views, 2+ fruitless searches, leave);
+* a year of purchases with customer-value structure (:mod:`graphengine.demo.value_plant`): loyal high spenders,
+  churners who stop buying at a known day (churn spreading along follows) and products bought together;
 * consent opt-outs; a sprinkling of dirty rows (missing keys, bad dates, unknown references, test rows,
   duplicates); and one extra CRM file that carries a special-category column (refused unless dropped).
 """
@@ -28,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from graphengine.demo.people import People
+from graphengine.demo.value_plant import ValuePlant
 
 CATEGORIES = ("Kitchen", "Outdoor", "Books", "Garden", "Toys", "Beauty", "Sports", "Music", "Fashion", "Tech")
 CHANNELS = (
@@ -78,6 +81,7 @@ class DemoGenerator:
         self.product_price = np.round(self.rng.lognormal(3.2, 0.8, size=spec.products), 2)
         self.truth: dict[str, Any] = {"spec": spec.__dict__}
         self.people = People(n, spec.seed, n_cities=40)  # a random stream of its own
+        self.follows: set[tuple[int, int]] = set()  # (follower, followee) customer indices, set by _social
 
     def cid(self, i: int | np.integer[Any]) -> str:
         return f"C{i:06d}"
@@ -251,6 +255,7 @@ class DemoGenerator:
                     follows.add((int(i), int(t)))
             if rng.random() < 0.35:
                 follows.add((int(i), int(influencers[rng.integers(0, len(influencers))])))
+        self.follows = follows
         rows = [[f"A{a:06d}", f"A{b:06d}", _iso(-rng.integers(0, 700) * 86400)] for a, b in sorted(follows)]
         rows.append(["A999999", f"A{owners[0]:06d}", ""])  # dirty: unknown account
         _write_csv(out / "follows.csv", ["follower", "followee", "since"], rows)
@@ -286,34 +291,10 @@ class DemoGenerator:
         self.truth["influencers"] = [f"A{i:06d}" for i in influencers]
 
     def _purchases(self, out: Path) -> None:
-        spec, rng = self.spec, self.rng
         by_cat = {c: np.flatnonzero(self.product_category == c) for c in range(len(CATEGORIES))}
-        rows = []
-        for i in range(spec.customers):
-            n_orders = int(rng.poisson(2.5))
-            for o in range(n_orders):
-                at = rng.uniform(0, spec.days * 86400)
-                for line in range(int(rng.integers(1, 4))):
-                    cat = (
-                        self.preferred[self.community[i], rng.integers(0, 2)]
-                        if rng.random() < 0.8
-                        else rng.integers(0, len(CATEGORIES))
-                    )
-                    pool = by_cat[int(cat)]
-                    j = int(pool[min(int(rng.zipf(1.6)) - 1, len(pool) - 1)])
-                    qty = int(rng.integers(1, 3))
-                    rows.append(
-                        [
-                            f"O{i:06d}-{o}",
-                            f"O{i:06d}-{o}-{line}",
-                            self.cid(i),
-                            f"P{j:05d}",
-                            qty,
-                            round(float(self.product_price[j]) * qty, 2),
-                            _iso(at),
-                            "store" if rng.random() < 0.3 else "web",
-                        ]
-                    )
+        plant = ValuePlant(self, self.follows)  # loyal spenders, churners, bundles: a random stream of its own
+        rows = plant.purchase_rows(by_cat, _iso)
+        self.truth["value"] = plant.truth(EPOCH)
         rows.append(["OX-1", "OX-1-0", "C000000", "P77777", 1, 10.0, _iso(0), "web"])  # unknown product
         rows.append(rows[0])  # exact duplicate line
         columns = ["orderId", "lineId", "customerId", "productId", "quantity", "amount", "at", "channelId"]
