@@ -62,6 +62,7 @@ demo: neo4j-start
 	$(GE) recommender train --promote
 	$(GE) value rfm
 	$(GE) value clv
+	$(GE) value churn
 	$(GE) value basket
 	$(GE) value referral
 	$(GE) campaign build --channel email --items 3 --cap 2/7d --holdout 10% --out $(DEMO_DIR)/campaign-email.csv
