@@ -67,7 +67,7 @@ SERVER = (
     "serve(get_settings(), options, log_level='warning')\n"
 )
 HOT = 100
-HOT_FACTOR = 8  # the cached scenarios send this many times --requests, so they last long enough for the writes
+HOT_FACTOR = 25  # the cached scenarios send this many times --requests, so they last long enough for the writes
 WRITES_PER_S = 2.0
 
 
