@@ -3,11 +3,14 @@
 Reads that are the same for a while (a customer's recommendations, similar products, popularity lists) are
 kept for ``ttl_s`` seconds, least recently used first out beyond ``max_entries``. Every entry carries **tags**
 that say what it was computed from: ``("customer", id)`` for one customer's answers, ``("product", id)`` for
-each product it lists, ``PRODUCTS`` for the in-memory product table, ``MODEL`` for the served model. A write
-invalidates only the entries that carry one of its tags — a purchase by C drops C's answers, not everybody's:
+each product it lists, ``PRODUCTS`` for the set of products that exist, ``FILTERED`` for answers under a product
+filter (category, price, stock), ``MODEL`` for the served model. A write invalidates only the entries that carry
+one of its tags — a purchase by C drops C's answers, not everybody's:
 
 * ``POST /events`` → :meth:`ResponseCache.invalidate` with the customers (and products) of the batch;
-* a product-table refresh → ``PRODUCTS``; a hot-swapped model → ``MODEL``;
+* a product-table refresh that found changed products → their product tags and ``FILTERED`` (a filtered list
+  can gain a product it did not list), and ``PRODUCTS`` as well when a product came back into the graph (any
+  list could gain it); a hot-swapped model → ``MODEL``;
 * ``DELETE /customers/{id}`` → :meth:`ResponseCache.clear` (an erased customer may appear in other people's
   answers, and erasure is rare).
 
@@ -34,6 +37,7 @@ T = TypeVar("T")
 Tag = Hashable
 ANY: Tag = ("any",)
 PRODUCTS: Tag = ("products",)
+FILTERED: Tag = ("products", "filtered")
 MODEL: Tag = ("model",)
 MAX_REMEMBERED = 200_000  # invalidation records kept; older ones fold into one floor sequence number
 
@@ -186,4 +190,4 @@ class ResponseCache:
         return value
 
 
-__all__ = ["ANY", "MODEL", "PRODUCTS", "CacheStats", "ResponseCache", "Tag", "customer_tag", "product_tag"]
+__all__ = ["ANY", "FILTERED", "MODEL", "PRODUCTS", "CacheStats", "ResponseCache", "Tag", "customer_tag", "product_tag"]

@@ -3,7 +3,8 @@
 One :class:`~graphengine.recommend.serving.Recommender` per process. At start it loads the promoted model (an
 app with no promoted model still starts; recommendation requests answer 503 ``no_model`` until one is promoted)
 and starts the watcher thread that hot-swaps a newly promoted version and refreshes the product table. A swap
-drops the cached answers tagged ``MODEL``, a product change those tagged ``PRODUCTS``. :func:`open_warm_states`
+drops the cached answers tagged ``MODEL``; a product change those listing a changed product and the filtered
+ones (:func:`invalidated_by`). :func:`open_warm_states`
 starts the background reader of every customer's serving state (:mod:`graphengine.recommend.warm`).
 
 :func:`after_write` is what the write routes call: it forgets the written customers' kept state (so the next
@@ -22,9 +23,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from graphengine.api.cache import MODEL, PRODUCTS, ResponseCache, customer_tag, product_tag
+from graphengine.api.cache import FILTERED, MODEL, PRODUCTS, ResponseCache, customer_tag, product_tag
 from graphengine.api.schemas_recommend import RecommendationQuery, ServedRecommendationsOut, served_out
 from graphengine.errors import GraphEngineError
+from graphengine.recommend.filters import ProductChange
 from graphengine.recommend.live import CustomerState, LiveCustomers
 from graphengine.recommend.model_holder import ModelHolder
 from graphengine.recommend.serving import Recommender
@@ -43,8 +45,8 @@ def open_recommender(
     products_s: float = 60.0,
     state_ttl_s: float = 30.0,
 ) -> Recommender:
-    def changed(kind: str) -> None:
-        cache.invalidate([MODEL if kind == "model" else PRODUCTS])
+    def changed(kind: str, change: ProductChange | None) -> None:
+        cache.invalidate(invalidated_by(kind, change))
 
     holder = ModelHolder(store, home, check_s=check_s, products_s=products_s, on_change=changed)
     try:
@@ -106,9 +108,20 @@ def recommendation_answer(
     return served_out(result, query.explain)
 
 
-def recommendation_tags(customer_id: str, answer: ServedRecommendationsOut) -> list[Hashable]:
-    """What an answer was computed from: the customer, the model, the product table and each listed product."""
-    return [customer_tag(customer_id), MODEL, PRODUCTS, *(product_tag(item.productId) for item in answer.items)]
+def invalidated_by(kind: str, change: ProductChange | None) -> list[Hashable]:
+    """The cache tags a model swap or a product-table change makes stale: per product, not the whole cache."""
+    if kind == "model" or change is None:
+        return [MODEL]
+    return [*(product_tag(p) for p in change.product_ids), FILTERED, *([PRODUCTS] if change.widened else [])]
+
+
+def recommendation_tags(
+    customer_id: str, answer: ServedRecommendationsOut, query: RecommendationQuery
+) -> list[Hashable]:
+    """What an answer was computed from: the customer, the model, the set of products that exist, each listed
+    product, and for a filtered answer the products' filter values (any product's change may alter it)."""
+    filtered = [FILTERED] if query.filters().active else []
+    return [customer_tag(customer_id), MODEL, PRODUCTS, *filtered, *(product_tag(i.productId) for i in answer.items)]
 
 
 async def get_recommender(request: Request) -> Recommender:

@@ -94,7 +94,7 @@ class ServedFirst:
             return None  # e.g. the model went away meanwhile: the route answers in the error shape
         body: bytes = answer.model_dump_json().encode()
         # kept under this URL for the cache-first layer (the route keeps its canonical key when it answers)
-        tags = tuple(recommendation_tags(customer_id, answer))
+        tags = tuple(recommendation_tags(customer_id, answer, query))
         cache.put(raw_key(scope["path"], scope["query_string"], True), body, generation=generation, tags=tags)
         return body
 

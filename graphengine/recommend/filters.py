@@ -56,6 +56,14 @@ class ProductInfo:
     in_stock: bool | None
 
 
+@dataclass(frozen=True)
+class ProductChange:
+    """What a product-table refresh found: the changed product ids, and whether a product came back (widened)."""
+
+    product_ids: tuple[str, ...]
+    widened: bool = False
+
+
 class ProductTable:
     """Products by item index (the served model's item order); products unknown to the model are left out."""
 
@@ -110,6 +118,23 @@ class ProductTable:
             for i in range(len(self.item_ids))
         ]
 
+    def changed_since(self, old: ProductTable) -> ProductChange:
+        """The products (of the same model items) whose existence, name, category, price or stock differ from
+        ``old``, and whether one of them came back into the graph."""
+        if old.item_ids != self.item_ids:
+            return ProductChange(tuple(self.item_ids), widened=True)
+        same_price = (old.price == self.price) | (np.isnan(old.price) & np.isnan(self.price))
+        differs = (
+            (old.known != self.known)
+            | ~same_price
+            | (old.in_stock != self.in_stock)
+            | (old.stock_known != self.stock_known)
+            | np.asarray([a != b for a, b in zip(old.names, self.names, strict=True)], dtype=bool)
+            | np.asarray([a != b for a, b in zip(old.categories, self.categories, strict=True)], dtype=bool)
+        )
+        widened = bool(np.any(self.known & ~old.known))
+        return ProductChange(tuple(self.item_ids[i] for i in np.flatnonzero(differs)), widened=widened)
+
     def allowed(self, filters: Filters) -> BoolArray:
         """Items that pass ``filters`` and still exist (memoised per distinct filter; read-only)."""
         with self._lock:
@@ -143,4 +168,4 @@ def load_product_table(store: Store, item_ids: Sequence[str], *, version: int = 
     return ProductTable(item_ids, store.query("recommend.list_products"), version=version)
 
 
-__all__ = ["Filters", "ProductInfo", "ProductTable", "load_product_table"]
+__all__ = ["Filters", "ProductChange", "ProductInfo", "ProductTable", "load_product_table"]

@@ -8,8 +8,9 @@ popularity vector, the in-memory product table and per-community popularity (rea
 :func:`graphengine.recommend.artefacts.promoted_stamp` — a file stat — every ``check_s`` seconds; on a change it
 loads the new version *beside* the old one and then replaces one reference, so requests in flight finish on
 the model they started with and none fails during the swap. The same thread re-reads the product table every
-``products_s`` seconds and bumps its version only when the products changed. ``on_change(kind)`` is called
-after a swap (``"model"``) or a product change (``"products"``) — the API drops the affected cache entries.
+``products_s`` seconds and bumps its version only when the products changed. ``on_change(kind, change)`` is
+called after a swap (``"model"``, None) or a product change (``"products"``, the
+:class:`~graphengine.recommend.filters.ProductChange`) — the API drops the affected cache entries.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from numpy.typing import NDArray
 
 from graphengine.errors import StoreUnavailable
 from graphengine.recommend import artefacts
-from graphengine.recommend.filters import ProductTable, load_product_table
+from graphengine.recommend.filters import ProductChange, ProductTable, load_product_table
 from graphengine.recommend.interactions import InteractionWeights
 from graphengine.store import Store
 
@@ -140,7 +141,7 @@ class ModelHolder:
         *,
         check_s: float = 1.0,
         products_s: float = 60.0,
-        on_change: Callable[[str], None] | None = None,
+        on_change: Callable[[str, ProductChange | None], None] | None = None,
     ) -> None:
         self.store = store
         self.home = home
@@ -186,7 +187,7 @@ class ModelHolder:
             self.last_error = None
         log.info("serving recommender model %s (%s)", served.version, served.kind)
         if self.on_change is not None:
-            self.on_change("model")
+            self.on_change("model", None)
         return True
 
     def refresh_products(self) -> bool:
@@ -198,11 +199,12 @@ class ModelHolder:
         self._products_at = time.monotonic()
         if table.digest == served.products.digest:
             return False
+        change = table.changed_since(served.products)
         with self._load_lock:
             if self._served is served:
                 self._served = served.with_products(table)
         if self.on_change is not None:
-            self.on_change("products")
+            self.on_change("products", change)
         return True
 
     def _watch(self) -> None:

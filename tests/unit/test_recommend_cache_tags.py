@@ -5,6 +5,10 @@ from __future__ import annotations
 import threading
 
 from graphengine.api.cache import ANY, MODEL, PRODUCTS, ResponseCache, customer_tag, product_tag
+from graphengine.api.recommender import invalidated_by, recommendation_tags
+from graphengine.api.schemas import ItemOut
+from graphengine.api.schemas_recommend import RecommendationQuery, ServedRecommendationsOut
+from graphengine.recommend.filters import ProductChange
 
 
 def test_a_write_for_one_customer_drops_only_that_customers_entries() -> None:
@@ -101,3 +105,22 @@ def test_concurrent_writes_and_reads_keep_other_customers_cached() -> None:
         thread.join()
     assert errors == []
     assert len(cache) == len(hot) and cache.stats.invalidations == 8_000
+
+
+def _answer(customer: str, products: list[str]) -> ServedRecommendationsOut:
+    items = [ItemOut.model_construct(productId=p, score=1.0, strategy="itemknn", reasons=[]) for p in products]
+    return ServedRecommendationsOut.model_construct(customerId=customer, items=items)
+
+
+def test_a_product_table_change_drops_the_answers_listing_a_changed_product_and_the_filtered_ones() -> None:
+    cache = ResponseCache(ttl_s=60)
+    plain, kitchen = RecommendationQuery(), RecommendationQuery(category="Kitchen")
+    cache.put("a", b"a", tags=recommendation_tags("a", _answer("a", ["p1", "p2"]), plain))
+    cache.put("b", b"b", tags=recommendation_tags("b", _answer("b", ["p2", "p3"]), plain))
+    cache.put("c", b"c", tags=recommendation_tags("c", _answer("c", ["p2"]), kitchen))
+    assert cache.invalidate(invalidated_by("products", ProductChange(("p1",)))) == 2  # a lists p1; c is filtered
+    assert cache.get("b") == b"b" and cache.get("a") is None and cache.get("c") is None
+    assert cache.invalidate(invalidated_by("products", ProductChange(("p9",), widened=True))) == 1
+    assert len(cache) == 0
+    cache.put("d", b"d", tags=recommendation_tags("d", _answer("d", ["p1"]), plain))
+    assert cache.invalidate(invalidated_by("model", None)) == 1

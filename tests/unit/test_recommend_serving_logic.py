@@ -95,3 +95,15 @@ def test_a_state_read_while_its_customer_was_written_is_not_kept() -> None:
 def test_without_consent_there_is_no_row_and_no_history() -> None:
     state = CustomerState("n", False, None, 0, frozenset(), None)
     assert not state.personalisable and state.history == frozenset()
+
+
+def test_a_refreshed_table_names_the_products_that_changed() -> None:
+    old = ProductTable(ITEMS, ROWS)
+    assert old.changed_since(ProductTable(ITEMS, [dict(r) for r in ROWS])).product_ids == ()  # NaN prices equal
+    repriced = [{**ROWS[0], "price": 31.0}, ROWS[1], {**ROWS[2], "name": "Big tent"}, ROWS[3]]
+    change = ProductTable(ITEMS, repriced).changed_since(old)
+    assert change.product_ids == ("p1", "p3") and not change.widened
+    gone = ProductTable(ITEMS, [ROWS[0], ROWS[2]]).changed_since(old)
+    assert gone.product_ids == ("p2",) and not gone.widened  # leaving narrows lists: only p2's answers go
+    back = ProductTable(ITEMS, [*ROWS, {"productId": "p4", "name": "Lamp"}]).changed_since(old)
+    assert back.product_ids == ("p4",) and back.widened  # a product back in the graph may enter any list

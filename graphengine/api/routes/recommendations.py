@@ -50,7 +50,7 @@ async def get_recommendations(
         request,
         recommendation_key(customer_id, query),
         lambda: recommendation_answer(recommender, customer_id, query),
-        tags=lambda answer: recommendation_tags(customer_id, answer),
+        tags=lambda answer: recommendation_tags(customer_id, answer, query),
         inline=inline,
     )
 
