@@ -126,7 +126,7 @@ def run_identity_resolution(
             if scope.whole:
                 store.write("identity.supersede_links", {"runId": run.run_id})
             else:
-                in_scope = customers.tolist()
+                in_scope = reached(customers, incidence)
                 store.write("identity.supersede_scope_links", {"runId": run.run_id, "customers": in_scope})
             rows = [
                 {"profileId": f"{run.run_id}:{group[0]}", "members": [result.members[c] for c in group]}
@@ -155,11 +155,20 @@ def identity_incidence(
     return graph.node_ids[:n_customers], incidence, kinds
 
 
-def deterministic_resolution(store: Store, rules: IdentityRules, backend: str) -> tuple[Resolution, list[str]]:
-    """The deterministic rules' resolution over the graph (nothing written) and every customer key."""
-    customers, incidence, kinds = identity_incidence(store)
+def deterministic_resolution(
+    store: Store, rules: IdentityRules, backend: str, scope: Scope = WHOLE_GRAPH
+) -> tuple[Resolution, list[str]]:
+    """The deterministic rules' resolution over the graph or ``scope`` (nothing written) and every customer key
+    in it."""
+    customers, incidence, kinds = identity_incidence(store, scope)
     result = resolve(customers, incidence, kinds, rules, backend=get_backend(backend, store=store))
-    return result, [str(c) for c in customers]
+    return result, [str(c) for c in customers] if scope.whole else reached(customers, incidence)
+
+
+def reached(customers: np.ndarray[Any, Any], incidence: sp.csr_array) -> list[str]:
+    """The customers a scoped identity projection reaches: those with at least one identifier link in it (a
+    scoped run compares, writes and supersedes only these)."""
+    return [str(c) for c in customers[np.diff(incidence.indptr) > 0]]
 
 
 def reresolve_profiles(run: QueryRunner, profile_ids: Sequence[str]) -> list[dict[str, Any]]:

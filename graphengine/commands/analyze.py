@@ -225,11 +225,9 @@ def identity(
     if method not in ("deterministic", "probabilistic"):
         raise typer.BadParameter("deterministic or probabilistic", param_hint="--method")
     scope = _scope(platform, since, until, edges)
-    if method == "probabilistic" and not scope.whole:
-        raise typer.BadParameter("probabilistic resolution runs over the whole graph (no scope)", param_hint="--method")
     with Store(settings()) as store:
         if method == "probabilistic":
-            summary = run_probabilistic_resolution(store, linkage=LinkageRules(threshold), backend=backend)
+            summary = run_probabilistic_resolution(store, linkage=LinkageRules(threshold), backend=backend, scope=scope)
         else:
             summary = run_identity_resolution(store, backend=backend, scope=scope)
         _summary(summary, as_json)

@@ -107,6 +107,22 @@ def test_customer_graph_with_a_chosen_edge_kind_and_identity_by_kind(
         "RETURN p.profileId AS profile, p.runId AS run, collect(c.customerId) AS members"
     )
     assert all(r["run"] == both["runId"] for r in active) and len(active) == 2
+    # a scoped run re-resolves the customers its scope reaches (those with an e-mail link) and leaves the others'
+    # links alone: C5 and C6 share only a phone
+    phones = [{"customerId": c, "phone": "+46702222222"} for c in ("C5", "C6")]
+    _load(store, settings, tmp_path, "customers", phones)
+    third = run_identity_resolution(store)
+    again = run_identity_resolution(store, scope=Scope(edges=("email",)))
+    active = store.run_text(
+        "MATCH (c:Customer)-[r:RESOLVED_TO]->(p:Profile) WHERE r.supersededBy IS NULL "
+        "RETURN c.customerId AS customer, p.runId AS run ORDER BY customer"
+    )
+    assert [(r["customer"], r["run"]) for r in active] == [
+        ("C3", again["runId"]),
+        ("C4", again["runId"]),
+        ("C5", third["runId"]),
+        ("C6", third["runId"]),
+    ]
 
 
 def test_cli_scope_options_and_their_errors(two_platforms: Store, settings: Settings) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from graphengine.analytics.identity import explain_pair, run_identity_resolution, undo_resolution
 from graphengine.analytics.linkage.resolve import LinkageRules, run_probabilistic_resolution
+from graphengine.analytics.subgraph import Scope
 from graphengine.api.erasure import erase_customer
 from graphengine.config import Settings
 from graphengine.demo import DemoSpec, generate_demo, load_demo
@@ -138,3 +139,29 @@ def test_demo_misspelt_duplicates_resolve_and_households_stay_apart(
         assert group_of.get(a) is None or group_of[a] != group_of.get(b), (a, b)
     expected = len(truth["misspeltDuplicates"]) + len(truth["duplicates"])
     assert summary["counts"]["profiles"] == expected and summary["counts"]["resolvedCustomers"] == 2 * expected
+
+
+def test_a_scoped_probabilistic_run_compares_and_supersedes_only_the_scopes_customers(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    _load(store, settings, tmp_path)
+    whole = run_probabilistic_resolution(store)
+    assert whole["counts"]["profiles"] == 4
+    # the family devices reach only the household decoys: they are compared among themselves, nobody else
+    devices = run_probabilistic_resolution(store, scope=Scope(edges=("device",)))
+    household = sorted(c for pair in DECOYS for c in pair)
+    assert devices["counts"]["customers"] == devices["counts"]["comparedRecords"] == len(household)
+    assert devices["params"]["scope"]["edges"] == ["device"]
+    assert devices["counts"]["deterministicPairs"] == 0  # one device each pair: a weak identifier alone links nobody
+    active = _profiles(store)
+    assert {r["run"] for r in active.values()} == {whole["runId"]}, "links outside the scope stay as they were"
+    assert not any(c in active for c in household)
+    # a scope that reaches linked customers supersedes only their links
+    by_email = run_probabilistic_resolution(store, scope=Scope(edges=("email",)))
+    assert by_email["counts"]["customers"] == 2 and by_email["counts"]["profiles"] == 1
+    active = _profiles(store)
+    assert active["f1"]["run"] == active["f2"]["run"] == by_email["runId"]
+    assert {active[a]["run"] for a, _ in TRUE_LINKS} == {whole["runId"]}
+    done = run_graphengine(settings, "analyze", "identity", "--method", "probabilistic", "--edges", "email", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["params"]["scope"]["edges"] == ["email"]

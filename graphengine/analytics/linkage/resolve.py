@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
@@ -25,6 +27,7 @@ from graphengine.analytics.identity import IdentityRules, Resolution, determinis
 from graphengine.analytics.linkage.model import Comparison, LinkageModel, Links, link_records
 from graphengine.analytics.linkage.prepare import CUSTOMER_MODEL, customer_table
 from graphengine.analytics.runs import analysis_run
+from graphengine.analytics.subgraph import WHOLE_GRAPH, Scope
 from graphengine.store import Store
 
 DEFAULT_THRESHOLD = 4.0
@@ -96,23 +99,30 @@ def run_probabilistic_resolution(
     linkage: LinkageRules | None = None,
     model: LinkageModel = CUSTOMER_MODEL,
     backend: str = "igraph",
+    scope: Scope = WHOLE_GRAPH,
 ) -> dict[str, Any]:
     """Resolve identities by the deterministic rules and the Fellegi–Sunter model together; write Profiles and
-    supersede the previous run's links."""
+    supersede the previous run's links. With a ``scope`` only the customers its identity projection reaches are
+    compared and scored, and only their previous links are superseded (as a scoped deterministic run does)."""
     rules = rules or IdentityRules()
     linkage = linkage or LinkageRules()
     model = replace(model, min_em_records=linkage.min_em_records, seed=linkage.seed)
-    params = {**rules.__dict__, **linkage.__dict__, "method": "probabilistic"}
+    params = {**rules.__dict__, **linkage.__dict__, "method": "probabilistic", "scope": scope.describe()}
     with analysis_run(store, "identity", "identifier rules + Fellegi-Sunter", backend, "identity", params) as run:
         with run.timed("project"):
             records = customer_table(store.query("identity.stream_linkage_records"))
         with run.timed("compute"):
-            deterministic, customers = deterministic_resolution(store, rules, backend)
+            deterministic, customers = deterministic_resolution(store, rules, backend, scope)
+            if not scope.whole:  # only the customers the scope reaches are compared
+                records = records.filter(pc.is_in(records["unique_id"], pa.array(customers, pa.string())))
             links = link_records([records], model, threshold_weight=linkage.threshold_weight)
             known_links = _known(links, set(customers))
             result = combine(deterministic, known_links, customers)
         with run.timed("write"):
-            store.write("identity.supersede_links", {"runId": run.run_id})
+            if scope.whole:
+                store.write("identity.supersede_links", {"runId": run.run_id})
+            else:
+                store.write("identity.supersede_scope_links", {"runId": run.run_id, "customers": customers})
             rows = [
                 {"profileId": f"{run.run_id}:{group[0]}", "members": [_member(result.members[c]) for c in group]}
                 for group in result.groups
