@@ -188,6 +188,8 @@ class LocalNeo4j:
             f"server.directories.plugins={self.server_dir / 'plugins'}",
             f"server.directories.lib={self.server_dir / 'lib'}",
         ]
+        if s.transaction_memory_max is not None:
+            lines.append(f"db.memory.transaction.max={s.transaction_memory_max}")
         conf = self.conf_dir / "neo4j.conf"
         conf.write_text("\n".join(lines) + "\n")
         return conf
