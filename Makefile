@@ -8,7 +8,7 @@ GE     := $(VENV)/bin/graphengine
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The test suite runs its own Neo4j instance on other ports, so it never touches the demo graph.
 TEST_ENV := GRAPHENGINE_INSTANCE=test GRAPHENGINE_BOLT_PORT=7688 GRAPHENGINE_HTTP_PORT=7475 \
-            GRAPHENGINE_HEAP_SIZE=1g GRAPHENGINE_PAGECACHE_SIZE=512m
+            GRAPHENGINE_HEAP_SIZE=1g GRAPHENGINE_PAGECACHE_SIZE=512m GRAPHENGINE_TRANSACTION_MEMORY_MAX=256m
 
 LINT_DIRS := $(wildcard graphengine tests loaders benchmarks)
 

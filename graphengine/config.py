@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     pagecache_size: str = Field(default="2g", pattern=r"^\d+[kmg]$")
     start_timeout_s: float = Field(default=120.0, gt=0)
     java_home: Path | None = None
+    # Transaction memory cap of the local server (db.memory.transaction.max); unset: Neo4j's default (no cap).
+    transaction_memory_max: str | None = Field(default=None, pattern=r"^\d+[kmg]$")
 
     # --- Data and privacy -------------------------------------------------------------------------
     # --- Hash salt (privacy guard): per installation, see graphengine/privacy/salt.py -----------

@@ -14,6 +14,7 @@ TEST_DEFAULTS = {
     "GRAPHENGINE_HTTP_PORT": "7475",
     "GRAPHENGINE_HEAP_SIZE": "1g",
     "GRAPHENGINE_PAGECACHE_SIZE": "512m",
+    "GRAPHENGINE_TRANSACTION_MEMORY_MAX": "256m",  # lets test_db_reset prove its point on a small graph
 }
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from graphengine.config import Settings
 from graphengine.errors import ConfigError, LocalServerError
+from graphengine.store.procedure_jars import procedure_plugins_dir
 
 POM = Path(__file__).resolve().parent.parent / "neo4j" / "pom.xml"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
@@ -89,6 +90,7 @@ class LocalNeo4j:
         self.server_dir = self.home / "neo4j"
         self.instance_dir = self.home / "instances" / settings.instance
         self.conf_dir = self.instance_dir / "conf"
+        self.procedure_dir = self.instance_dir / "procedure-plugins"  # what the server scans (see procedure_jars)
         self.data_dir = self.instance_dir / "data"
         self.logs_dir = self.instance_dir / "logs"
         self.run_dir = self.instance_dir / "run"
@@ -181,13 +183,16 @@ class LocalNeo4j:
             "dbms.security.procedures.allowlist=apoc.*,gds.*",
             "dbms.usage_report.enabled=false",
             "db.tx_log.rotation.retention_policy=1G size",
+            "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",  # stop at once, not after 5 s of quiet
             f"server.directories.data={self.data_dir}",
             f"server.directories.logs={self.logs_dir}",
             f"server.directories.run={self.run_dir}",
             f"server.directories.import={self.import_dir}",
-            f"server.directories.plugins={self.server_dir / 'plugins'}",
+            f"server.directories.plugins={procedure_plugins_dir(self.server_dir / 'plugins', self.procedure_dir)}",
             f"server.directories.lib={self.server_dir / 'lib'}",
         ]
+        if s.transaction_memory_max is not None:
+            lines.append(f"db.memory.transaction.max={s.transaction_memory_max}")
         conf = self.conf_dir / "neo4j.conf"
         conf.write_text("\n".join(lines) + "\n")
         return conf

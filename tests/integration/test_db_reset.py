@@ -5,6 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+from neo4j.exceptions import TransientError
+
 from graphengine.config import Settings
 from graphengine.load import LoadOptions, load_file
 from graphengine.store import Store
@@ -12,7 +15,7 @@ from graphengine.store.reset import GraphCounts, data_counts, reset_graph
 from tests.integration._cli import run_graphengine
 from tests.integration._files import write_csv
 
-HUBS, LINKS = 2, 1_200_000
+HUBS, LINKS, CREATE_BATCH = 2, 400_000, 20_000
 CREATE_LINKS = """
 MATCH (h:Hub) WITH collect(h) AS hubs
 UNWIND range($first, $last) AS i
@@ -27,15 +30,33 @@ def _schema(store: Store) -> tuple[list[str], int]:
     return constraints, versions
 
 
+def _transaction_memory_cap(store: Store) -> str:
+    rows = store.run_text("CALL dbms.listConfig('db.memory.transaction.max') YIELD value RETURN value")
+    return str(rows[0]["value"])
+
+
 def test_reset_empties_a_graph_larger_than_the_transaction_memory(store: Store) -> None:
-    """1.2M relationships on two supernodes. On the 1g test instance, deleting one of these hubs with
-    DETACH DELETE in one transaction (what a node-batched delete does) fails with "Java heap space" after
-    about 90 s; the reset deletes relationships in batches first, so every transaction stays small."""
+    """400k relationships on two supernodes, on a test instance whose transactions are capped at
+    GRAPHENGINE_TRANSACTION_MEMORY_MAX (256m). Deleting one hub with DETACH DELETE in one transaction (what a
+    node-batched delete does, whatever its batch size) fails with the memory error and changes nothing; the reset
+    deletes relationships in batches first, so every transaction stays small and it empties the graph."""
+    cap = _transaction_memory_cap(store)
+    assert cap not in ("0B", "0", ""), (
+        "the test instance needs a transaction memory cap: set GRAPHENGINE_TRANSACTION_MEMORY_MAX (tests/conftest.py "
+        "sets 256m) and restart the instance so neo4j.conf is rewritten"
+    )
     schema = _schema(store)
     store.run_text("UNWIND range(1, $hubs) AS h CREATE (:Hub {hubId: h})", {"hubs": HUBS})
-    for first in range(0, LINKS, 100_000):
-        store.run_text(CREATE_LINKS, {"first": first, "last": min(LINKS, first + 100_000) - 1})
+    for first in range(0, LINKS, CREATE_BATCH):
+        store.run_text(CREATE_LINKS, {"first": first, "last": min(LINKS, first + CREATE_BATCH) - 1})
     assert data_counts(store) == GraphCounts(nodes=HUBS + LINKS, relationships=LINKS)
+
+    session = store.driver.session(database=store.settings.neo4j_database)  # one attempt, no retries
+    with session, pytest.raises(TransientError) as refused:
+        session.run("MATCH (h:Hub {hubId: 1}) DETACH DELETE h").consume()
+    assert refused.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+    assert "db.memory.transaction.max" in str(refused.value.message)
+    assert data_counts(store) == GraphCounts(nodes=HUBS + LINKS, relationships=LINKS), "the failed delete is undone"
 
     assert reset_graph(store) == GraphCounts(nodes=HUBS + LINKS, relationships=LINKS)
 

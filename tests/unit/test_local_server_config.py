@@ -29,6 +29,10 @@ def test_config_uses_5x_keys_and_loopback_only(tmp_path: Path) -> None:
     assert settings["dbms.security.auth_enabled"] == "true"
     assert not any(key.startswith("dbms.connector") for key in settings), "4.x keys are not accepted by 5.x"
     assert Path(settings["server.directories.data"]).is_relative_to(tmp_path)
+    uncapped = _local(tmp_path, transaction_memory_max=None).write_config().read_text()
+    assert "db.memory.transaction.max" not in uncapped, "no cap unless configured"
+    capped = _local(tmp_path, transaction_memory_max="128m").write_config().read_text()
+    assert "db.memory.transaction.max=128m" in capped.splitlines()
 
 
 def test_stale_pid_file_is_removed(tmp_path: Path) -> None:
