@@ -32,7 +32,6 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from graphengine.errors import NotFound
 from graphengine.recommend.interactions import InteractionWeights, interaction_rows, serving_params
 from graphengine.store import Store
 
@@ -113,16 +112,6 @@ def read_customers(
             )
         )
     return states
-
-
-def read_customer(
-    store: Store, customer_id: str, *, weights: InteractionWeights, item_index: Mapping[str, int], model_version: str
-) -> CustomerState:
-    """One customer's state from the graph (raises NotFound for an unknown customer)."""
-    found = read_customers(store, [customer_id], weights=weights, item_index=item_index, model_version=model_version)
-    if not found:
-        raise NotFound(f"no customer {customer_id!r}", details={"customerId": customer_id})
-    return found[0]
 
 
 def _signals(rows: Sequence[Mapping[str, Any]], item_index: Mapping[str, int]) -> dict[int, SocialSignal]:
@@ -215,4 +204,4 @@ class LiveCustomers:
             self._floor = self._seq
 
 
-__all__ = ["CustomerState", "LiveCustomers", "Ranked", "SocialSignal", "read_customer", "read_customers"]
+__all__ = ["CustomerState", "LiveCustomers", "Ranked", "SocialSignal", "read_customers"]
