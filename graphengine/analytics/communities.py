@@ -1,8 +1,10 @@
 """Community detection, backend-independent: one call, a membership per node, modularity and sizes.
 
-``detect_communities(graph)`` runs the algorithm (:data:`DEFAULT_ALGORITHM` unless told; ``leiden_consensus``
-is the consensus of ten seeded Leiden runs, see :mod:`graphengine.analytics.consensus`) on the undirected view
-of the graph (see :mod:`graphengine.analytics.graph`) with the chosen backend and reports:
+``detect_communities(graph)`` runs the algorithm (:data:`DEFAULT_ALGORITHM` unless told: ``auto``, which
+lets Infomap, modularity-Leiden at three resolutions, Surprise and CPM propose and keeps one partition by the
+map equation, see :mod:`graphengine.analytics.auto_partition`; ``leiden_consensus`` is the consensus of ten
+seeded Leiden runs, see :mod:`graphengine.analytics.consensus`) on the undirected view of the graph (see
+:mod:`graphengine.analytics.graph`) with the chosen backend and reports:
 
 * ``membership``: ``int64`` per node, communities numbered ``0..k-1`` from the largest;
 * ``levels``: the Louvain hierarchy (finest first; written back as ``communityLevel``), else empty;
@@ -10,7 +12,7 @@ of the graph (see :mod:`graphengine.analytics.graph`) with the chosen backend an
   view with the run's resolution (``Q = sum_c [w_in(c)/m - resolution * (d_c / 2m)^2]``);
 * ``sizes`` and a JSON-ready ``summary`` for the AnalysisRun node and ``--json`` output.
 
-Leiden (and its consensus) and Louvain run per connected component by default (``scope="component"``, see
+``auto``, Leiden (and its consensus) and Louvain run per connected component by default (``scope="component"``, see
 :mod:`graphengine.analytics.component_scope`): data that shares no edge with a component cannot change its
 communities. ``scope="graph"`` optimises one modularity over the whole projection. The reported modularity is
 the whole graph's; ``component_modularity`` in the summary is the edge-weighted mean of each component's own.
@@ -25,17 +27,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from graphengine.analytics.auto_partition import Choice, auto_partition, choice_summary
 from graphengine.analytics.backends import DEFAULT_BACKEND, Backend, CommunityOutput, get_backend
 from graphengine.analytics.component_scope import component_labels, per_component
 from graphengine.analytics.consensus import consensus_partition
 from graphengine.analytics.graph import IntArray, ProjectedGraph
 from graphengine.errors import AnalysisError
 
-COMMUNITY_ALGORITHMS = ("leiden_consensus", "leiden", "louvain", "label_propagation", "wcc")
+COMMUNITY_ALGORITHMS = ("auto", "leiden_consensus", "leiden", "louvain", "label_propagation", "wcc")
 COMMUNITY_SCOPES = ("component", "graph")
-DEFAULT_ALGORITHM = "leiden_consensus"
+DEFAULT_ALGORITHM = "auto"
 """The default, chosen on planted truth (benchmarks/bench_community_quality.py; RESULTS.md, "Community quality")."""
-_MODULARITY_ALGORITHMS = ("leiden_consensus", "leiden", "louvain")
+_PER_COMPONENT_ALGORITHMS = ("auto", "leiden_consensus", "leiden", "louvain")
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,12 @@ def _run(
     seed: int | None,
     weighted: bool,
     n_iterations: int,
+    choices: list[Choice],
 ) -> CommunityOutput:
+    if algorithm == "auto":
+        output, choice = auto_partition(graph, backend, seed=seed, weighted=weighted)
+        choices.append(choice)
+        return output
     if algorithm == "leiden":
         return backend.leiden(graph, resolution=resolution, seed=seed, weighted=weighted, n_iterations=n_iterations)
     if algorithm == "leiden_consensus":
@@ -148,6 +156,12 @@ def _run(
     return backend.weakly_connected_components(graph)
 
 
+def effective_algorithm(algorithm: str, backend: Backend) -> str:
+    """The algorithm that runs for ``algorithm`` on ``backend``: ``auto`` needs igraph (Infomap, Surprise and CPM
+    run there only) and is ``leiden_consensus`` elsewhere; every other algorithm is itself."""
+    return "leiden_consensus" if algorithm == "auto" and not backend.name.startswith("igraph") else algorithm
+
+
 def detect_communities(
     graph: ProjectedGraph,
     algorithm: str = DEFAULT_ALGORITHM,
@@ -161,8 +175,11 @@ def detect_communities(
 ) -> CommunityResult:
     """Detect communities with ``algorithm`` (one of :data:`COMMUNITY_ALGORITHMS`) on ``backend``.
 
-    ``leiden_consensus`` is the consensus of ten seeded Leiden runs (:mod:`graphengine.analytics.consensus`);
-    ``leiden`` is one run. The default is :data:`DEFAULT_ALGORITHM`.
+    ``auto`` (the default, :data:`DEFAULT_ALGORITHM`) keeps one of six methods' partitions per component by the
+    map equation (:mod:`graphengine.analytics.auto_partition`; ``resolution`` does not apply and the summary
+    says which method each component kept). It needs igraph: on another backend ``auto`` runs
+    ``leiden_consensus`` and the summary records ``requested: auto``. ``leiden_consensus`` is the consensus of ten
+    seeded Leiden runs (:mod:`graphengine.analytics.consensus`); ``leiden`` is one run.
 
     ``resolution`` > 1 gives more, smaller communities (Leiden, Louvain; modularity is reported at this
     resolution). ``seed`` makes randomised algorithms reproducible. Raises :class:`AnalysisError` for an
@@ -178,13 +195,15 @@ def detect_communities(
         raise AnalysisError(f"unknown scope {scope!r}", details={"scope": scope, "known": list(COMMUNITY_SCOPES)})
     impl = get_backend(backend)
     graph.require_nodes()
+    requested, algorithm = algorithm, effective_algorithm(algorithm, impl)
     started = time.perf_counter()
-    if scope == "component" and algorithm in _MODULARITY_ALGORITHMS:
+    choices: list[Choice] = []
+    if scope == "component" and algorithm in _PER_COMPONENT_ALGORITHMS:
         output, components = per_component(
-            graph, lambda part: _run(impl, part, algorithm, resolution, seed, weighted, n_iterations)
+            graph, lambda part: _run(impl, part, algorithm, resolution, seed, weighted, n_iterations, choices)
         )
     else:
-        output = _run(impl, graph, algorithm, resolution, seed, weighted, n_iterations)
+        output = _run(impl, graph, algorithm, resolution, seed, weighted, n_iterations, choices)
         components = component_labels(graph)[0]
     seconds = time.perf_counter() - started
     use_weights = weighted and graph.weighted
@@ -211,6 +230,10 @@ def detect_communities(
         "level_modularity": list(level_q),
         "seconds": seconds,
     }
+    if algorithm == "auto":
+        summary["auto"] = choice_summary(choices)
+    if requested != algorithm:
+        summary["requested"] = requested
     return CommunityResult(graph.node_ids, output.membership, q, sizes, output.levels, level_q, summary)
 
 
@@ -222,5 +245,6 @@ __all__ = [
     "community_sizes",
     "component_modularity",
     "detect_communities",
+    "effective_algorithm",
     "modularity",
 ]

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from graphengine.analytics.backends import get_backend
-from graphengine.analytics.communities import DEFAULT_ALGORITHM, detect_communities
+from graphengine.analytics.communities import DEFAULT_ALGORITHM, detect_communities, effective_algorithm
 from graphengine.analytics.graph import ProjectedGraph
 from graphengine.analytics.projection import project
 from graphengine.analytics.runs import analysis_run, write_node_properties
@@ -50,15 +50,22 @@ def run_communities(
     ``partition`` is ``"component"`` (each connected component against its own edges, the default) or
     ``"graph"`` (one modularity over the projection)."""
     params = {"resolution": resolution, "seed": seed, "partition": partition, "scope": scope.describe()}
-    with analysis_run(store, "communities", algorithm, backend, graph, params) as run:
+    impl = get_backend(backend, store=store)
+    ran = effective_algorithm(algorithm, impl)
+    if ran != algorithm:
+        params["requested"] = algorithm
+    with analysis_run(store, "communities", ran, backend, graph, params) as run:
         with run.timed("project"):
             g = projected if projected is not None else project(store, graph, scope)
         if g.name not in LABELS:
             raise AnalysisError(f"communities are written back for the {' and '.join(LABELS)} projections only")
         with run.timed("compute"):
-            impl = get_backend(backend, store=store)
-            result = detect_communities(g, algorithm, resolution=resolution, seed=seed, backend=impl, scope=partition)
+            result = detect_communities(g, ran, resolution=resolution, seed=seed, backend=impl, scope=partition)
             membership = _by_size(result.membership)
+        if "auto" in result.summary:  # which proposing method each component kept, and by which rule
+            chosen = result.summary["auto"]
+            run.counts.update({f"auto {name}": n for name, n in chosen["chosen"].items()})
+            run.counts.update({f"auto rule {rule}": n for rule, n in chosen["rules"].items()})
         with run.timed("write"):
             columns: dict[str, Any] = {"communityId": membership}
             if result.levels:

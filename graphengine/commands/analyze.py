@@ -150,9 +150,10 @@ def communities(
     algorithm: Annotated[
         str,
         typer.Option(
-            help="leiden_consensus (ten seeded Leiden runs' consensus), leiden, louvain, label_propagation, wcc."
+            help="auto (six methods propose, the map equation chooses; igraph only), leiden_consensus (ten "
+            "seeded Leiden runs' consensus), leiden, louvain, label_propagation, wcc."
         ),
-    ] = "leiden_consensus",
+    ] = "auto",
     resolution: float = 1.0,
     backend: Backend = "igraph",
     seed: int = 42,

@@ -36,7 +36,7 @@ def _memberships(store: Store, platform: str) -> dict[str, int]:
     return {r["id"]: r["c"] for r in rows}
 
 
-@pytest.mark.parametrize("algorithm", ["leiden_consensus", "leiden", "louvain"])
+@pytest.mark.parametrize("algorithm", ["auto", "leiden_consensus", "leiden", "louvain"])
 def test_a_second_disjoint_platform_leaves_the_first_platforms_communities_unchanged(
     store: Store, settings: Settings, tmp_path: Path, algorithm: str
 ) -> None:
@@ -50,6 +50,9 @@ def test_a_second_disjoint_platform_leaves_the_first_platforms_communities_uncha
     after = _memberships(store, "shop")
     keys = sorted(before)
     assert len(keys) == 240 and second["counts"]["components"] >= 2 and first["params"]["partition"] == "component"
+    if algorithm == "auto":  # the run says which method each component kept, and by which rule
+        kept = {k: n for k, n in second["counts"].items() if k.startswith("auto rule ")}
+        assert sum(kept.values()) == second["counts"]["components"] and first["algorithm"] == "auto"
     a, b = np.array([before[k] for k in keys]), np.array([after[k] for k in keys])
     assert normalized_mutual_info_score(a, b) == pytest.approx(1.0)
     assert normalized_mutual_info_score([truth[k] for k in keys], b) > 0.9

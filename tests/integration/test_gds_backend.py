@@ -102,6 +102,9 @@ def test_gds_communities_reach_the_reference_modularity(session_store: Store) ->
     assert len(louvain.levels) >= 1 and np.array_equal(louvain.levels[-1], louvain.membership)
     assert np.array_equal(leiden.membership, detect_communities(karate, "leiden", backend=backend, seed=1).membership)
     assert detect_communities(karate, "wcc", backend=backend).n_communities == 1
+    auto = detect_communities(karate, "auto", backend=backend, seed=1)  # no Infomap on GDS: the consensus runs
+    assert auto.summary["algorithm"] == "leiden_consensus" and auto.summary["requested"] == "auto"
+    assert auto.modularity >= 0.37
     parts = ProjectedGraph.from_edges([0, 2], [1, 3], nodes=[0, 1, 2, 3, 4], directed=False, name="parts")
     wcc = detect_communities(parts, "wcc", backend=backend)
     assert wcc.n_communities == 3 and wcc.sizes.tolist() == [2, 2, 1], "isolated nodes are components too"

@@ -49,7 +49,7 @@ def _weights(graph: ProjectedGraph, weighted: bool) -> list[float] | None:
 
 
 @contextmanager
-def _seeded(seed: int | None) -> Iterator[None]:
+def seeded(seed: int | None) -> Iterator[None]:
     """Run igraph with ``random.Random(seed)`` as its generator (the module default when seed is None)."""
     if seed is None:
         yield
@@ -106,7 +106,7 @@ class IgraphBackend(Backend):
         self, graph: ProjectedGraph, resolution: float, seed: int | None, weighted: bool
     ) -> list[NDArray[np.integer]]:
         g = to_igraph(graph)
-        with _seeded(seed):
+        with seeded(seed):
             levels = g.community_multilevel(
                 weights=_weights(graph, weighted), return_levels=True, resolution=resolution
             )
@@ -116,7 +116,7 @@ class IgraphBackend(Backend):
         self, graph: ProjectedGraph, resolution: float, seed: int | None, weighted: bool, n_iterations: int
     ) -> NDArray[np.integer]:
         if self.leiden_implementation == "igraph":
-            with _seeded(seed):
+            with seeded(seed):
                 clustering = to_igraph(graph).community_leiden(
                     objective_function="modularity",
                     weights=_weights(graph, weighted),
@@ -136,7 +136,7 @@ class IgraphBackend(Backend):
 
     def _label_propagation(self, graph: ProjectedGraph, seed: int | None, weighted: bool) -> NDArray[np.integer]:
         g = to_igraph(graph)
-        with _seeded(seed):
+        with seeded(seed):
             clustering = g.community_label_propagation(weights=_weights(graph, weighted))
         return np.asarray(clustering.membership, dtype=np.int64)
 
@@ -145,4 +145,4 @@ class IgraphBackend(Backend):
         return np.asarray(clustering.membership, dtype=np.int64)
 
 
-__all__ = ["IgraphBackend", "to_igraph"]
+__all__ = ["IgraphBackend", "seeded", "to_igraph"]
