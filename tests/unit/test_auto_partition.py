@@ -13,7 +13,14 @@ import numpy as np
 import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
-from graphengine.analytics.auto_partition import WEAK_STRUCTURE, auto_partition, choose, surprise_quality
+from graphengine.analytics.auto_partition import (
+    NULL_MARGIN,
+    WEAK_STRUCTURE,
+    auto_partition,
+    choose,
+    rewired_surprise,
+    surprise_quality,
+)
 from graphengine.analytics.backends import get_backend
 from graphengine.analytics.backends.igraph_backend import to_igraph
 from graphengine.analytics.communities import detect_communities
@@ -81,6 +88,41 @@ def test_with_no_structure_no_proposal_is_kept() -> None:
     assert all(surprise_quality(graph, m, weighted=False) <= 0 for m in proposals.values())
     membership, choice = choose(graph, proposals, weighted=False)
     assert choice.candidate == "none" and not membership.any()
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        nx.gnm_random_graph(2000, 20000, seed=3),
+        nx.barabasi_albert_graph(2000, 5, seed=1),
+        nx.gnp_random_graph(200, 0.05, seed=2, directed=True),
+    ],
+    ids=["erdos-renyi", "barabasi-albert", "directed-gnp"],
+)
+def test_random_graphs_stay_one_community(graph: nx.Graph) -> None:
+    # every optimiser finds some partition of a random graph; its Surprise is no better than on a rewired copy
+    projected = ProjectedGraph.from_networkx(graph)
+    result = detect_communities(projected, "auto", seed=1)
+    assert result.n_communities == 1 and result.summary["auto"]["rules"] == {"one module": 1}
+    assert detect_communities(projected, "leiden", seed=1).n_communities > 5
+
+
+def test_significant_weak_structure_is_kept() -> None:
+    graph, truth = _planted(10, 40, 0.3, 0.05, seed=3)
+    kept = max(surprise_quality(graph, truth, weighted=False), 1.0)
+    membership, choice = choose(graph, {"planted": truth}, weighted=False, null=lambda: kept / (NULL_MARGIN + 0.01))
+    assert choice.candidate == "planted" and np.array_equal(membership, truth)
+    membership, choice = choose(graph, {"planted": truth}, weighted=False, null=lambda: kept / (NULL_MARGIN - 0.01))
+    assert choice.candidate == "none" and not membership.any()
+    assert rewired_surprise(graph, 1, False) * NULL_MARGIN < surprise_quality(graph, truth, weighted=False)
+
+
+def test_weights_that_are_all_zero_count_as_unweighted_edges() -> None:
+    graph = nx.planted_partition_graph(4, 15, 0.6, 0.02, seed=2)
+    nx.set_edge_attributes(graph, 0.0, "w")
+    result = detect_communities(ProjectedGraph.from_networkx(graph, weight="w"), "auto", seed=1)
+    truth = np.arange(60) // 15
+    assert normalized_mutual_info_score(truth, result.membership) > 0.95
 
 
 def test_when_every_method_keeps_one_module_so_does_auto() -> None:
