@@ -72,6 +72,12 @@ def community_sizes(membership: ArrayLike) -> IntArray:
     return np.bincount(labels).astype(np.int64)
 
 
+def _scaled(weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Weights over their maximum: modularity does not depend on scale, and no sum of huge weights overflows."""
+    top = float(weights.max(initial=0.0))
+    return weights / top if top > 0 else weights
+
+
 def modularity(
     graph: ProjectedGraph, membership: ArrayLike, *, resolution: float = 1.0, weighted: bool = True
 ) -> float:
@@ -80,7 +86,7 @@ def modularity(
     if labels.size != graph.n_nodes:
         raise AnalysisError("membership must have one entry per node", details={"n_nodes": graph.n_nodes})
     undirected = graph.undirected()
-    weights = undirected.edge_weights() if weighted else np.ones(undirected.n_edges, dtype=np.float64)
+    weights = _scaled(undirected.edge_weights()) if weighted else np.ones(undirected.n_edges, dtype=np.float64)
     total = float(weights.sum())
     if total == 0:
         return 0.0
@@ -102,7 +108,7 @@ def component_modularity(
     if count == 1:
         return modularity(graph, labels, resolution=resolution, weighted=weighted)
     undirected = graph.undirected()
-    weights = undirected.edge_weights() if weighted else np.ones(undirected.n_edges, dtype=np.float64)
+    weights = _scaled(undirected.edge_weights()) if weighted else np.ones(undirected.n_edges, dtype=np.float64)
     total = float(weights.sum())
     if total == 0:
         return 0.0
@@ -156,10 +162,11 @@ def _run(
     return backend.weakly_connected_components(graph)
 
 
-def effective_algorithm(algorithm: str, backend: Backend) -> str:
-    """The algorithm that runs for ``algorithm`` on ``backend``: ``auto`` needs igraph (Infomap, Surprise and CPM
-    run there only) and is ``leiden_consensus`` elsewhere; every other algorithm is itself."""
-    return "leiden_consensus" if algorithm == "auto" and not backend.name.startswith("igraph") else algorithm
+def effective_algorithm(algorithm: str, backend: str | Backend) -> str:
+    """The algorithm that runs for ``algorithm`` on ``backend`` (an instance or its name): ``auto`` needs igraph
+    (Infomap, Surprise and CPM run there only) and is ``leiden_consensus`` elsewhere; the rest are themselves."""
+    name = backend if isinstance(backend, str) else backend.name
+    return "leiden_consensus" if algorithm == "auto" and not name.startswith("igraph") else algorithm
 
 
 def detect_communities(

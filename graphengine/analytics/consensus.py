@@ -11,8 +11,10 @@ small communities nearly free). Consensus keeps what the runs agree on:
 
 the communities are the connected components of the kept edges. Measured on LFR benchmark graphs, the demo's
 planted communities and classic labelled graphs (``benchmarks/bench_community_quality.py``, RESULTS.md
-"Community quality (LFR)"), it has the smallest worst-case NMI gap to the best method of each graph; it costs
-about ``runs`` Leiden runs (later rounds run on the sparser kept-edge graph).
+"Community quality (LFR)"), it does better than one Leiden run where communities are small, but ``auto``
+(:mod:`graphengine.analytics.auto_partition`) does better still and is the default; the consensus is what
+``auto`` runs on backends without Infomap (GDS). It costs about ``runs`` Leiden runs (later rounds run on the
+sparser kept-edge graph).
 """
 
 from __future__ import annotations

@@ -50,8 +50,7 @@ def run_communities(
     ``partition`` is ``"component"`` (each connected component against its own edges, the default) or
     ``"graph"`` (one modularity over the projection)."""
     params = {"resolution": resolution, "seed": seed, "partition": partition, "scope": scope.describe()}
-    impl = get_backend(backend, store=store)
-    ran = effective_algorithm(algorithm, impl)
+    ran = effective_algorithm(algorithm, backend)
     if ran != algorithm:
         params["requested"] = algorithm
     with analysis_run(store, "communities", ran, backend, graph, params) as run:
@@ -60,6 +59,7 @@ def run_communities(
         if g.name not in LABELS:
             raise AnalysisError(f"communities are written back for the {' and '.join(LABELS)} projections only")
         with run.timed("compute"):
+            impl = get_backend(backend, store=store)
             result = detect_communities(g, ran, resolution=resolution, seed=seed, backend=impl, scope=partition)
             membership = _by_size(result.membership)
         if "auto" in result.summary:  # which proposing method each component kept, and by which rule

@@ -162,3 +162,25 @@ def test_auto_on_a_backend_without_infomap_runs_the_consensus_and_says_so() -> N
         auto_partition(graph, get_backend("networkx"))
     with pytest.raises(AnalysisError, match="no Leiden"):  # networkx has no Leiden for the consensus either
         detect_communities(graph, "auto", backend=get_backend("networkx"))
+
+
+def test_one_community_never_spans_two_components_even_over_the_whole_graph() -> None:
+    union = nx.disjoint_union(nx.gnp_random_graph(300, 0.03, seed=2), nx.complete_graph(3))
+    result = detect_communities(ProjectedGraph.from_networkx(union), "auto", seed=42, scope="graph")
+    assert result.sizes.tolist() == [300, 3]
+
+
+def test_huge_weights_are_scaled_before_scoring() -> None:
+    graph = nx.planted_partition_graph(4, 25, 0.5, 0.01, seed=1)
+    nx.set_edge_attributes(graph, 1e306, "w")
+    result = detect_communities(ProjectedGraph.from_networkx(graph, weight="w"), "auto", seed=1)
+    assert normalized_mutual_info_score(np.arange(100) // 25, result.membership) == pytest.approx(1.0)
+
+
+def test_tiny_components_stay_whole_unless_the_map_equation_splits_them() -> None:
+    parts = [nx.complete_graph(3), nx.path_graph(4), nx.star_graph(5)]
+    barbell = nx.barbell_graph(4, 0)  # two 4-cliques joined by one edge: 8 nodes, two modules
+    graph = ProjectedGraph.from_networkx(nx.disjoint_union_all([*parts, barbell]))
+    result = detect_communities(graph, "auto", seed=1)
+    assert result.sizes.tolist() == [6, 4, 4, 4, 3]
+    assert result.summary["auto"]["rules"] == {"one module": 3, "map equation": 1}
