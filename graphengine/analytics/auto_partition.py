@@ -11,9 +11,10 @@ so on each connected component ``auto`` runs them all:
 and keeps one partition by a criterion none of them optimises directly except Infomap:
 
 1. the **map equation** (:mod:`graphengine.analytics.map_equation`): the partition that describes a random
-   walk in the fewest bits, when it saves at least :data:`WEAK_STRUCTURE` (1 %) of the one-module description;
-2. otherwise the walk has little modular structure, the map equation's own choice is unreliable (Infomap then
-   returns one module), and the partition with the highest **Surprise** (the statistical improbability of that
+   walk in the fewest bits, when it saves at least :data:`WEAK_STRUCTURE` (1 %) of the one-module description,
+   or when Infomap (the map equation's own optimiser) found modules at all;
+2. otherwise the walk has little modular structure, the map equation's own optimiser returned one module, and
+   the partition with the highest **Surprise** (the statistical improbability of that
    many edges inside communities) is kept, when it is **significant**: at least :data:`NULL_MARGIN` times the
    Surprise that Leiden reaches on a degree-preserving rewiring of the component (a graph with the same degrees
    and no communities, where any optimiser still finds some). Otherwise the component stays one community: a
@@ -160,7 +161,7 @@ def choose(
     lengths = {name: codelength(graph, m, weighted=weighted) for name, m in split.items()}
     best = min(lengths, key=lambda name: lengths[name])
     saved = (base - lengths[best]) / base if base > 0 else 0.0
-    if saved >= weak:
+    if saved >= weak or "infomap" in split:  # the map equation's own optimiser found modules: it decides
         return split[best], Choice(best, "map equation", saved, graph.n_nodes)
     if not surprise:
         return np.zeros(graph.n_nodes, dtype=np.int64), Choice("none", "one module", 0.0, graph.n_nodes)

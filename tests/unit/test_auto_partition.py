@@ -184,3 +184,16 @@ def test_tiny_components_stay_whole_unless_the_map_equation_splits_them() -> Non
     result = detect_communities(graph, "auto", seed=1)
     assert result.sizes.tolist() == [6, 4, 4, 4, 3]
     assert result.summary["auto"]["rules"] == {"one module": 3, "map equation": 1}
+
+
+def test_when_infomap_finds_modules_the_map_equation_decides_even_below_the_threshold() -> None:
+    graph, truth = _planted(10, 40, 0.3, 0.05, seed=3)  # the planted partition compresses by nothing here
+    proposals = {"infomap": truth // 5, "planted": truth}
+    lengths = {name: codelength(graph, m) for name, m in proposals.items()}
+    membership, choice = choose(graph, proposals, weighted=False)
+    assert choice.rule == "map equation" and choice.compression < WEAK_STRUCTURE
+    assert choice.candidate == min(lengths, key=lambda name: lengths[name])
+    assert np.array_equal(membership, proposals[choice.candidate])
+    # without a split from Infomap, the same proposals go to Surprise
+    _, by_surprise = choose(graph, {"fives": truth // 5, "planted": truth}, weighted=False)
+    assert by_surprise.rule == "surprise"
