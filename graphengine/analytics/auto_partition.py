@@ -38,6 +38,7 @@ some rows (RESULTS.md says which).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -77,7 +78,7 @@ class Choice:
     candidate: str
     rule: str
     compression: float
-    nodes: int = 0
+    nodes: int
 
 
 def _infomap(part: ProjectedGraph, seed: int | None, weighted: bool) -> IntArray:
@@ -139,9 +140,6 @@ def candidates(backend: Backend) -> dict[str, Proposer]:
     }
 
 
-CANDIDATES = ("infomap", "modularity r=1", "modularity r=1.5", "modularity r=2", "surprise", "cpm")
-
-
 def choose(
     graph: ProjectedGraph,
     proposals: dict[str, IntArray],
@@ -154,9 +152,10 @@ def choose(
     """The proposal the rule keeps (see the module doc) for one connected ``graph`` (undirected view); ``null``
     gives the rewired graph's Surprise for the significance check (no check without it); ``surprise=False``
     keeps one module where the map equation does not decide."""
+    whole = np.zeros(graph.n_nodes, dtype=np.int64), Choice("none", "one module", 0.0, graph.n_nodes)
     split = {name: m for name, m in proposals.items() if m.size and int(m.max()) != int(m.min())}
     if not split:
-        return np.zeros(graph.n_nodes, dtype=np.int64), Choice("none", "one module", 0.0, graph.n_nodes)
+        return whole
     base = one_module_codelength(graph, weighted=weighted)
     lengths = {name: codelength(graph, m, weighted=weighted) for name, m in split.items()}
     best = min(lengths, key=lambda name: lengths[name])
@@ -164,11 +163,11 @@ def choose(
     if saved >= weak or "infomap" in split:  # the map equation's own optimiser found modules: it decides
         return split[best], Choice(best, "map equation", saved, graph.n_nodes)
     if not surprise:
-        return np.zeros(graph.n_nodes, dtype=np.int64), Choice("none", "one module", 0.0, graph.n_nodes)
+        return whole
     scores = {name: surprise_quality(graph, m, weighted=weighted) for name, m in split.items()}
     kept = max(scores, key=lambda name: scores[name])
     if scores[kept] <= 0 or (null is not None and scores[kept] < NULL_MARGIN * null()):
-        return np.zeros(graph.n_nodes, dtype=np.int64), Choice("none", "one module", 0.0, graph.n_nodes)
+        return whole
     return split[kept], Choice(kept, "surprise", (base - lengths[kept]) / base if base > 0 else 0.0, graph.n_nodes)
 
 
@@ -218,15 +217,10 @@ def auto_partition(
 
 def choice_summary(choices: list[Choice]) -> dict[str, object]:
     """How many components each candidate and rule won, for the run's summary."""
-    by_candidate: dict[str, int] = {}
-    by_rule: dict[str, int] = {}
-    for choice in choices:
-        by_candidate[choice.candidate] = by_candidate.get(choice.candidate, 0) + 1
-        by_rule[choice.rule] = by_rule.get(choice.rule, 0) + 1
     largest = max(choices, key=lambda choice: choice.nodes, default=None)
     return {
-        "chosen": by_candidate,
-        "rules": by_rule,
+        "chosen": dict(Counter(choice.candidate for choice in choices)),
+        "rules": dict(Counter(choice.rule for choice in choices)),
         "largest_component": None
         if largest is None
         else {
@@ -239,7 +233,6 @@ def choice_summary(choices: list[Choice]) -> dict[str, object]:
 
 
 __all__ = [
-    "CANDIDATES",
     "CPM_GAMMA",
     "NULL_MARGIN",
     "SMALL_COMPONENT",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from graphengine.recommend.splits import (
     split_edges,
     temporal_split,
 )
+from tests.archives import write_zip
 
 # --- metrics ------------------------------------------------------------------------------------
 
@@ -235,15 +235,8 @@ def test_link_prediction_auc_on_karate() -> None:
 INTER = "user_id:token\titem_id:token\trating:float\ttimestamp:float\n7\t50\t5\t100\n7\t51\t3\t101\n9\t50\t4\t99\n"
 
 
-def _write_wheel(path: Path, members: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return path
-
-
 def test_movielens_reader_uses_the_cached_wheel(tmp_path: Path) -> None:
-    _write_wheel(tmp_path / "recbole-1.2.1-py3-none-any.whl", {datasets.ML100K_MEMBER: INTER.encode()})
+    write_zip(tmp_path / "recbole-1.2.1-py3-none-any.whl", {datasets.ML100K_MEMBER: INTER.encode()})
     data = datasets.load_movielens_100k(tmp_path)  # found in the cache: no download
     assert (len(data), data.n_users, data.n_items) == (3, 2, 2)
     assert data.user_ids == ("7", "9") and data.item_ids == ("50", "51")
@@ -264,7 +257,7 @@ def test_atomic_file_errors() -> None:
 
 
 def test_missing_member_and_bad_wheel(tmp_path: Path) -> None:
-    wheel = _write_wheel(tmp_path / "x.whl", {"other": b""})
+    wheel = write_zip(tmp_path / "x.whl", {"other": b""})
     with pytest.raises(AnalysisError):
         wheels.read_member(wheel, datasets.ML100K_MEMBER)
     (tmp_path / "bad.whl").write_bytes(b"not a zip")
@@ -292,7 +285,7 @@ def _parquet(columns: dict[str, list[int]]) -> bytes:
 def test_graph_readers_from_a_graphdatascience_like_wheel(tmp_path: Path) -> None:
     friends = _parquet({"sourceNodeId": [10, 11, 12, 11, 40], "targetNodeId": [11, 10, 13, 12, 41]})
     acted = _parquet({"sourceNodeId": [1, 2, 3, 3, 4], "targetNodeId": [100, 100, 100, 200, 300]})
-    wheel = _write_wheel(
+    wheel = write_zip(
         tmp_path / "graphdatascience-2.2-py3-none-any.whl",
         {datasets.LASTFM_FRIENDS_MEMBER: friends, datasets.IMDB_ACTED_IN_MEMBER: acted},
     )
