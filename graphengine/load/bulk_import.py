@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import itertools
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -23,7 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+import pyarrow as pa
+
 from graphengine.errors import GraphEngineError, LocalServerError, ValidationFailed
+from graphengine.load.columnar.facts import FactStore
+from graphengine.load.columnar.import_csv import check_fact_csv, write_fact_csvs
+from graphengine.load.columnar.schemas import params_table
 from graphengine.load.import_safety import array_cell, check_import_csvs, check_references, import_paths
 from graphengine.load.kinds import Kind, Params
 from graphengine.load.pipeline import Loader, LoadOptions
@@ -63,6 +67,7 @@ class GraphBuffer:
     nodes: dict[str, dict[str, Node]] = field(default_factory=lambda: defaultdict(dict))
     rels: dict[RelKey, tuple[str, str, Node]] = field(default_factory=dict)  # key → (start label, end label, props)
     category_of: dict[str, str] = field(default_factory=dict)  # a product's one IN_CATEGORY target
+    facts: FactStore = field(default_factory=FactStore)  # order lines and events, as tables
 
     def merge_node(self, label: str, key: str, props: Params | None = None, source: str | None = None) -> Node:
         node = self.nodes[label].get(key)
@@ -149,41 +154,8 @@ def _apply_edges(
 
 def _apply_purchases(g: GraphBuffer, rows: list[Params], source: str) -> None:
     """As load.merge_purchases: a line is keyed by lineId, a re-send corrects it (also moving it to another pair);
-    the PURCHASED aggregates are derived from the lines once the import is complete (:meth:`derive_purchases`)."""
-    for row in rows:
-        g.nodes["OrderLine"][row["lineId"]] = {
-            "lineId": row["lineId"],
-            "orderId": row["orderId"],
-            "customerId": row["customerId"],
-            "productId": row["productId"],
-            "quantity": row["quantity"],
-            "amount": row["amount"],
-            "at": row["at"],
-            "channelId": row["channelId"],
-            "source": source,
-        }
-
-
-def derive_purchases(g: GraphBuffer) -> None:
-    """PURCHASED {count, quantity, amount, orders, firstAt, lastAt} of every pair, recomputed from its lines."""
-    for key in [k for k in g.rels if k[0] == "PURCHASED"]:
-        del g.rels[key]
-    orders: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for line in g.nodes["OrderLine"].values():
-        pair = (line["customerId"], line["productId"])
-        rel = g.merge_rel("PURCHASED", ("Customer", pair[0]), ("Product", pair[1]))
-        at = dt.datetime.fromisoformat(line["at"])
-        if not rel:
-            rel.update(count=0, quantity=0, amount=0.0, firstAt=at, lastAt=at)
-        rel["count"] += 1
-        rel["quantity"] += line["quantity"]
-        rel["amount"] += line["amount"]
-        rel["firstAt"], rel["lastAt"] = min(rel["firstAt"], at), max(rel["lastAt"], at)
-        orders[pair].add(line["orderId"])
-    for key, (_, _, rel) in g.rels.items():
-        if key[0] == "PURCHASED":
-            rel["orders"] = len(orders[(key[1], key[2])])
-            rel["amount"] = round(rel["amount"], 6)  # as the queries: sums in any order agree to the micro-unit
+    the PURCHASED aggregates are derived from the final lines when the CSVs are written."""
+    g.facts.add_lines(params_table("purchases", rows, source))
 
 
 def _apply_ratings(g: GraphBuffer, rows: list[Params], source: str) -> None:
@@ -196,30 +168,11 @@ def _apply_ratings(g: GraphBuffer, rows: list[Params], source: str) -> None:
 def _apply_events(g: GraphBuffer, rows: list[Params], source: str) -> list[Params]:
     """As load.merge_events: an event keeps the customer that first sent it (a row naming another is rejected);
     a re-send by the owner corrects it and keeps only the VIA/ABOUT links its row names."""
-    rejected = []
-    for row in rows:
-        ids = {
-            "at": row["at"],
-            "customerId": row["customerId"],
-            "channelId": row["channelId"],
-            "productId": row["productId"],
-        }
-        previous = g.nodes["Event"].get(row["eventId"])
-        if previous is not None and previous["customerId"] != row["customerId"]:
-            rejected.append({"i": row.get("_i"), "reason": f"eventId: {row['eventId']} belongs to another customer"})
-            continue
-        if previous is not None:
-            for key in (
-                ("VIA", row["eventId"], previous["channelId"], ""),
-                ("ABOUT", row["eventId"], previous.get("productId") or "", ""),
-            ):
-                g.rels.pop(key, None)
-        g.merge_node("Event", row["eventId"], {**row["props"], **ids}, source)
-        g.merge_rel("PERFORMED", ("Customer", row["customerId"]), ("Event", row["eventId"]))
-        g.merge_rel("VIA", ("Event", row["eventId"]), ("Channel", row["channelId"]))
-        if row["productId"] and row["productId"] in g.nodes["Product"]:
-            g.merge_rel("ABOUT", ("Event", row["eventId"]), ("Product", row["productId"]))
-    return rejected
+    refused = g.facts.add_events(params_table("events", rows, source))
+    return [
+        {"i": rows[i].get("_i"), "reason": f"eventId: {rows[i]['eventId']} belongs to another customer"}
+        for i in refused
+    ]
 
 
 APPLY: dict[str, Callable[[GraphBuffer, list[Params], str], list[Params] | None]] = {
@@ -244,6 +197,7 @@ class ImportSink:
 
     def __init__(self) -> None:
         self.graph = GraphBuffer()
+        self.fact_paths: set[Path] = set()
 
     def begin(self, kind: Kind, options: LoadOptions) -> None:
         now = dt.datetime.now(dt.UTC).isoformat()
@@ -256,6 +210,15 @@ class ImportSink:
     def missing(self, label: str, ids: list[str]) -> set[str]:
         known = self.graph.nodes[label]
         return {i for i in ids if i not in known}
+
+    @property
+    def facts(self) -> FactStore:
+        """The order lines and events (the columnar path adds whole files to them)."""
+        return self.graph.facts
+
+    def known(self, label: str) -> pa.Array:
+        """The keys of ``label`` loaded so far."""
+        return pa.array(list(self.graph.nodes[label]), pa.string())
 
     def create_placeholders(self, label: str, ids: list[str], source: str) -> None:
         for key in ids:
@@ -274,24 +237,16 @@ class ImportSink:
     def finish(self, kind: Kind, customer_ids: set[str]) -> None:
         return None
 
-    def link_event_chains(self) -> None:
-        """NEXT between each customer's consecutive events in (at, eventId) order."""
-        for key in [k for k in self.graph.rels if k[0] == "NEXT"]:
-            del self.graph.rels[key]
-        per_customer: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for event_id, event in self.graph.nodes["Event"].items():
-            per_customer[event["customerId"]].append((dt.datetime.fromisoformat(event["at"]).isoformat(), event_id))
-        for events in per_customer.values():
-            events.sort()
-            for (_, a), (_, b) in itertools.pairwise(events):
-                self.graph.merge_rel("NEXT", ("Event", a), ("Event", b))
-
     # ---------------------------------------------------------------------------------- CSV files
     def write_csvs(self, folder: Path) -> tuple[list[str], list[str]]:
-        """Write node and relationship CSVs; returns the ``--nodes``/``--relationships`` arguments."""
+        """Write node and relationship CSVs; returns the ``--nodes``/``--relationships`` arguments. The facts
+        (order lines, events and what derives from them) are written column-wise (``fact_paths``)."""
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        node_args, rel_args = [], []
+        for source in self.facts.sources():
+            array_cell([source])  # an event's sources are a list: refused when a name holds the delimiter
+        node_args, rel_args = write_fact_csvs(self.facts, folder)
+        self.fact_paths = set(import_paths([*node_args, *rel_args]))
         for label, nodes in self.graph.nodes.items():
             if not nodes:
                 continue
@@ -389,11 +344,13 @@ def import_files(
     _guard(local, replace)
     sink = ImportSink()
     reports = [Loader(sink, kind, options, salt=salt).load(path) for kind, path, options in files]
-    sink.link_event_chains()
-    derive_purchases(sink.graph)
     folder = local.import_dir / "graphengine-import"
     node_args, rel_args = sink.write_csvs(folder)
-    check_import_csvs(import_paths([*node_args, *rel_args]))
+    for path in import_paths([*node_args, *rel_args]):
+        if path in sink.fact_paths:
+            check_fact_csv(path)
+        else:
+            check_import_csvs([path])
     if after_checks is not None:
         after_checks(folder)
     before = _guard(local, replace)  # again: the graph may have been written to while the files were read
@@ -485,4 +442,4 @@ def _restore(local: LocalNeo4j, database: str, dump: Path | None, folder: Path, 
     ) from failure
 
 
-__all__ = ["GraphBuffer", "ImportSink", "derive_purchases", "import_files"]
+__all__ = ["GraphBuffer", "ImportSink", "import_files"]

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from graphengine.errors import ConfigError, GraphEngineError, StoreUnavailable
 from graphengine.load.chains import relink_event_chains
+from graphengine.load.columnar.run import can_take, load_columnar
 from graphengine.load.decoding import DEFAULT_ENCODING
 from graphengine.load.kinds import REFERENCE_LABELS, Kind, Params, get_kind
 from graphengine.load.quarantine import Quarantine, reasons_from_validation
@@ -291,6 +292,14 @@ class Loader:
         require_columns(path, header, self.kind.required_columns)
         report.ignored_columns = ignored_columns(self.kind, header)
         self.sink.begin(self.kind, opts)
+        if (
+            rows is None
+            and fmt == "csv"
+            and can_take(self.kind, opts, self.sink, header, read_names(self.kind))
+            and load_columnar(self, path, raw, mapping, screen, report, quarantine, validate_chunk, on_progress)
+        ):
+            self.sink.finish(self.kind, self._touched_customers)
+            return
         if rows is None:
             read = read_rows(path, fmt, opts.encoding, on_nested=screen.nested)
             if fmt == "jsonl":  # every row's keys, at any depth (a CSV or Parquet header is fixed)
@@ -371,7 +380,7 @@ class Loader:
         if not self.kind.refs or not pending:
             return pending
         missing: dict[tuple[str, str], set[str]] = {}
-        for label in {ref.label for ref in self.kind.refs}:
+        for label in dict.fromkeys(ref.label for ref in self.kind.refs):  # reasons in the kind's order
             fields = [ref.field for ref in self.kind.refs if ref.label == label]
             ids = sorted({v for p in pending for f in fields if (v := getattr(p.record, f)) is not None})
             absent = self.sink.missing(label, ids)

@@ -124,6 +124,11 @@ class Screen:
             self._known_paths.update(fresh)
             guard_columns([], self.source, self.extra_terms, rename=self.mapping.rename, nested=fresh)
 
+    @property
+    def renames_shapes(self) -> bool:
+        """Whether a column is read as an identifier field because of the shape of its values."""
+        return bool(self._shape_renames)
+
     def chunk(self, chunk: list[tuple[int, Row]]) -> None:
         """Check a batch of mapped rows before it is validated (identifier shapes, categorical values)."""
         unscreened = [c for c in self.report.ignored_columns if c not in self._screened]

@@ -1,0 +1,56 @@
+"""A plain CSV source as one table of text columns, or None when the row reader must read it.
+
+The table holds exactly what the row reader (:func:`graphengine.load.readers.read_rows`) yields — every cell as
+text, empty cells as ``""`` — and row ``i`` starts on line ``i + 2``. Any file where that cannot be guaranteed is
+left to the row reader, which reports its problems line by line: a byte-order mark, an encoding other than UTF-8,
+invalid UTF-8, a record with the wrong number of fields, a value over the field limit, blank lines or values
+spanning lines (the line count and the record count disagree).
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from graphengine.load.readers import MAX_FIELD_CHARS
+
+UTF8 = frozenset({"utf-8", "utf8", "utf_8"})
+
+
+def plain_csv_table(path: Path, header: list[str], encoding: str) -> pa.Table | None:
+    """The source as text columns named as ``header`` (see the module docstring)."""
+    if encoding.lower() not in UTF8 or path.suffix.lower() != ".csv":
+        return None
+    data = path.read_bytes()
+    if not data or data.startswith(codecs.BOM_UTF8):
+        return None
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=True,
+            ),
+        )
+    except (pa.ArrowInvalid, OSError):
+        return None
+    if table.column_names != header or table.num_rows + 1 != lines:
+        return None
+    for column in table.columns:
+        if not pa.types.is_string(column.type):
+            return None
+        if table.num_rows and (pc.max(pc.utf8_length(column)).as_py() or 0) > MAX_FIELD_CHARS:
+            return None
+    return table.combine_chunks()
+
+
+__all__ = ["plain_csv_table"]
