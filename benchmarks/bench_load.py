@@ -129,8 +129,10 @@ def run_path(path: str, data: Path, out: Path, salt: str) -> dict[str, Any]:
     server.start()
     self0, children0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu0, t0 = time.process_time(), time.perf_counter()
+    phases: dict[str, float] = {}
     if path == "import":
-        reports = import_files(local, [(kind, data / name, options) for kind, name in PLAN], salt=salt)
+        files = [(kind, data / name, options) for kind, name in PLAN]
+        reports = import_files(local, files, salt=salt, phases=phases)
         for report in reports:
             per_kind[report.kind] = {"rows": report.rows_read, "seconds": report.seconds}
     else:
@@ -157,6 +159,7 @@ def run_path(path: str, data: Path, out: Path, salt: str) -> dict[str, Any]:
         "admin_cpu": (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime),
         "server_cpu": server_cpu,
         "peak_rss_mib": peak_rss_mib(),
+        "phases": phases,
     }
 
 

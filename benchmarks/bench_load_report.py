@@ -52,6 +52,9 @@ def print_table(results: dict[str, dict[str, Any]], meta: dict[str, Any]) -> str
     if "online" in results and "import" in results:
         ratio = results["online"]["seconds"] / results["import"]["seconds"]
         out.append(f"- import / online end to end: **{ratio:.2f}×** (target ≥ 5)")
+    if results.get("import", {}).get("phases"):
+        steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in results["import"]["phases"].items())
+        out.append(f"- import steps: {steps}")
     graphs = [r["graph"] for r in results.values()]
     same = all(g == graphs[0] for g in graphs)
     out.append(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -330,6 +331,7 @@ def import_files(
     replace: bool = False,
     notify: Callable[[str], None] | None = None,
     after_checks: ImportHook | None = None,
+    phases: dict[str, float] | None = None,
 ) -> list[LoadReport]:
     """Validate every file, write and check the import CSVs, stop the server, ``import full``, start it again and
     re-apply the schema. Returns the per-file reports (same counts as an online load).
@@ -339,11 +341,14 @@ def import_files(
     first dumped (``dumps/<database>-<time>.dump``, named through ``notify``); when the import fails the dump is
     loaded back (an empty database is rebuilt empty) and the server started again before the error is raised.
     ``after_checks`` is called with the CSV folder after the checks, before the server stops (tests inject
-    faults there)."""
+    faults there). ``phases`` (when given) receives the seconds of each step: reading and validating, writing and
+    checking the CSVs, stopping the server (and dumping), ``neo4j-admin``, starting it with the schema."""
+    clock = _Phases(phases)
     check_references(files)
     _guard(local, replace)
     sink = ImportSink()
     reports = [Loader(sink, kind, options, salt=salt).load(path) for kind, path, options in files]
+    clock.mark("read and validate")
     folder = local.import_dir / "graphengine-import"
     node_args, rel_args = sink.write_csvs(folder)
     for path in import_paths([*node_args, *rel_args]):
@@ -351,6 +356,7 @@ def import_files(
             check_fact_csv(path)
         else:
             check_import_csvs([path])
+    clock.mark("write and check CSVs")
     if after_checks is not None:
         after_checks(folder)
     before = _guard(local, replace)  # again: the graph may have been written to while the files were read
@@ -359,12 +365,29 @@ def import_files(
     dump = None if before.empty else _dump(local, database)
     if dump is not None and notify is not None:
         notify(f"the previous database ({before}) was dumped to {dump}")
+    clock.mark("stop the server" + (" and dump" if dump else ""))
     try:
         _admin_import(local, database, folder / "import.report", node_args, rel_args)
+        clock.mark("neo4j-admin import")
         _start_with_schema(local)
+        clock.mark("start and schema")
     except GraphEngineError as exc:
         _restore(local, database, dump, folder, exc)
     return reports
+
+
+class _Phases:
+    """Seconds per step of an import, into ``into`` (nothing is kept when it is None)."""
+
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self.into = into
+        self.last = time.perf_counter()
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.into is not None:
+            self.into[name] = now - self.last
+        self.last = now
 
 
 def _guard(local: LocalNeo4j, replace: bool) -> GraphCounts:
@@ -411,10 +434,15 @@ def _admin_import(local: LocalNeo4j, database: str, report: Path, node_args: lis
         raise LocalServerError(f"neo4j-admin import failed: {(proc.stdout + proc.stderr)[-3000:]}")
 
 
+INDEX_TIMEOUT_S = 3600
+
+
 def _start_with_schema(local: LocalNeo4j) -> None:
+    """Start the server, apply the schema and wait until every index is online (as an online load leaves it)."""
     local.start()
     with Store(local.settings) as store:
         apply_schema(store)
+        store.query("store.await_indexes", {"timeoutSeconds": INDEX_TIMEOUT_S})
 
 
 def _restore(local: LocalNeo4j, database: str, dump: Path | None, folder: Path, failure: GraphEngineError) -> NoReturn:

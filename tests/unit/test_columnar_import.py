@@ -433,9 +433,36 @@ def test_files_with_only_the_required_columns_agree(tmp_path: Path, monkeypatch:
         "O1,C1,P1,12,2026-01-01T10:00:00Z",  # the same default lineId O1:P1: a correction
         "O2,C2,P2,x,2026-01-01T10:00:00Z",
     ]
-    events = ["eventId,customerId,type,at,channelId", "E1,C1,visit,2026-01-01T10:00:00Z,web", "E2,C1,view,2026-01-01,web"]
+    events = [
+        "eventId,customerId,type,at,channelId",
+        "E1,C1,visit,2026-01-01T10:00:00Z,web",
+        "E2,C1,view,2026-01-01,web",  # a view without a product
+    ]
     files = _files(tmp_path / "data", purchases, events)
     fast = _import(files, tmp_path / "fast", ValueRules(), monkeypatch, columnar=True)
     slow = _import(files, tmp_path / "slow", ValueRules(), monkeypatch, columnar=False)
     assert fast[0] == slow[0] and fast[1] == slow[1] and fast[2] == slow[2]
     assert fast[0][3] == (3, 1, 1, 1, 0, 1) and fast[0][4] == (2, 1, 1, 0, 0, 1)
+
+
+def test_offsets_with_seconds_from_a_zone_before_1900_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Amsterdam's local mean time (+00:19:32) is written with seconds; the row path's text keeps its instant."""
+    purchases = ["orderId,customerId,productId,amount,at", "O1,C1,P1,10,1900-06-01T12:00:00"]
+    events = ["eventId,customerId,type,at,channelId", "E1,C1,visit,1900-06-01T12:00:00,web"]
+    files = _files(tmp_path / "data", purchases, events)
+    rules = ValueRules(timezone="Europe/Amsterdam")
+    fast = _import(files, tmp_path / "fast", rules, monkeypatch, columnar=True)
+    slow = _import(files, tmp_path / "slow", rules, monkeypatch, columnar=False)
+    assert fast[0] == slow[0] and fast[2] == slow[2] and fast[0][3][1] == 1
+    line = fast[3].facts.final_lines().to_pylist()[0]
+    assert line["at"] == "1900-06-01T12:00:00+00:19:32"
+    assert line["_at"] == dt.datetime(1900, 6, 1, 11, 40, 28, tzinfo=dt.UTC)
+
+
+def test_an_import_without_facts_writes_no_fact_files(tmp_path: Path) -> None:
+    sink = ImportSink()
+    path = _write(tmp_path, "customers.csv", CUSTOMERS)
+    Loader(sink, "customers", LoadOptions(source="src", out_dir=tmp_path), salt="salt").load(path)
+    nodes, rels = sink.write_csvs(tmp_path / "csv")
+    assert sorted(arg.split("=")[1] for arg in nodes) == ["Customer", "DataSource"] and rels == []
+    assert not sink.fact_paths

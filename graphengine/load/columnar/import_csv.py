@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -20,36 +21,63 @@ from graphengine.load.columnar.facts import FactStore
 AMOUNT_DIGITS = 6  # sums in any order agree to the micro-unit, as the queries round them
 
 
-def _rounded(sums: pa.ChunkedArray) -> pa.Array:
+def _rounded(sums: np.ndarray) -> pa.Array:
     """Sums rounded to :data:`AMOUNT_DIGITS` decimals by Python's correctly rounded ``round`` (a scaled
     vectorised rounding can land one unit in the last place off the nearest double)."""
-    return pa.array([round(v, AMOUNT_DIGITS) for v in sums.to_pylist()], pa.float64())
+    return pa.array([round(v, AMOUNT_DIGITS) for v in sums.tolist()], pa.float64())
+
+
+PURCHASED_COLUMNS = {
+    ":START_ID(Customer)": pa.string(),
+    ":END_ID(Product)": pa.string(),
+    "count:long": pa.int64(),
+    "quantity:long": pa.int64(),
+    "amount:double": pa.float64(),
+    "firstAt:datetime": pa.string(),
+    "lastAt:datetime": pa.string(),
+    "orders:long": pa.int64(),
+}
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Integer codes of a string column (in order of first appearance) and the distinct values."""
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    return encoded.indices.to_numpy().astype(np.int64), encoded.dictionary
 
 
 def purchased(lines: pa.Table) -> pa.Table:
     """PURCHASED of every (customer, product) pair, from its lines: count, quantity, amount, orders, firstAt,
-    lastAt (the times as the earliest and latest line wrote them)."""
-    ordered = lines.sort_by([("customerId", "ascending"), ("productId", "ascending"), ("_at", "ascending")])
-    pairs = ordered.group_by(["customerId", "productId"], use_threads=False).aggregate(
-        [
-            ("lineId", "count"),
-            ("quantity", "sum"),
-            ("amount", "sum"),
-            ("orderId", "count_distinct"),
-            ("at", "first"),
-            ("at", "last"),
-        ]
-    )
+    lastAt (the times as the earliest and latest line wrote them). Pairs and orders are grouped as integer codes
+    with numpy (a sort and segment sums), which keeps memory near the size of the lines."""
+    n = lines.num_rows
+    if n == 0:
+        return pa.table({name: pa.array([], kind) for name, kind in PURCHASED_COLUMNS.items()})
+    customer, customers = _codes(lines.column("customerId"))
+    product, products = _codes(lines.column("productId"))
+    order, _ = _codes(lines.column("orderId"))
+    pair = customer * max(len(products), 1) + product
+    at = lines.column("_at").combine_chunks().cast(pa.int64()).to_numpy(zero_copy_only=False)
+    by_time = np.lexsort((at, pair))  # stable: equal times keep file order
+    sorted_pair = pair[by_time]
+    starts = np.flatnonzero(np.r_[True, sorted_pair[1:] != sorted_pair[:-1]])
+    ends = np.r_[starts[1:], n] - 1
+    quantity = lines.column("quantity").combine_chunks().to_numpy(zero_copy_only=False)[by_time]
+    amount = lines.column("amount").combine_chunks().to_numpy(zero_copy_only=False)[by_time]
+    by_order = np.lexsort((order, pair))
+    pair_o, order_o = pair[by_order], order[by_order]
+    new_order = np.r_[True, (pair_o[1:] != pair_o[:-1]) | (order_o[1:] != order_o[:-1])]
+    at_text = lines.column("at").combine_chunks()
+    first_pair = sorted_pair[starts]
     return pa.table(
         {
-            ":START_ID(Customer)": pairs.column("customerId"),
-            ":END_ID(Product)": pairs.column("productId"),
-            "count:long": pairs.column("lineId_count"),
-            "quantity:long": pairs.column("quantity_sum"),
-            "amount:double": _rounded(pairs.column("amount_sum")),
-            "firstAt:datetime": pairs.column("at_first"),
-            "lastAt:datetime": pairs.column("at_last"),
-            "orders:long": pairs.column("orderId_count_distinct"),
+            ":START_ID(Customer)": customers.take(pa.array(first_pair // max(len(products), 1))),
+            ":END_ID(Product)": products.take(pa.array(first_pair % max(len(products), 1))),
+            "count:long": pa.array(np.diff(np.r_[starts, n]), pa.int64()),
+            "quantity:long": pa.array(np.add.reduceat(quantity, starts), pa.int64()),
+            "amount:double": _rounded(np.add.reduceat(amount, starts)),
+            "firstAt:datetime": at_text.take(pa.array(by_time[starts])),
+            "lastAt:datetime": at_text.take(pa.array(by_time[ends])),
+            "orders:long": pa.array(np.add.reduceat(new_order.astype(np.int64), starts), pa.int64()),
         }
     )
 

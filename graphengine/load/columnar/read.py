@@ -21,17 +21,32 @@ from graphengine.load.readers import MAX_FIELD_CHARS
 UTF8 = frozenset({"utf-8", "utf8", "utf_8"})
 
 
+def _physical_lines(path: Path, block: int = 1 << 24) -> int | None:
+    """The number of lines of ``path`` (a last line without a newline counts), read block by block; None for an
+    empty file or one that starts with a byte-order mark."""
+    lines, last = 0, b""
+    with path.open("rb") as handle:
+        if handle.read(3) == codecs.BOM_UTF8:
+            return None
+        handle.seek(0)
+        while chunk := handle.read(block):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    if not last:
+        return None
+    return lines + (0 if last == b"\n" else 1)
+
+
 def plain_csv_table(path: Path, header: list[str], encoding: str) -> pa.Table | None:
     """The source as text columns named as ``header`` (see the module docstring)."""
     if encoding.lower() not in UTF8 or path.suffix.lower() != ".csv":
         return None
-    data = path.read_bytes()
-    if not data or data.startswith(codecs.BOM_UTF8):
+    lines = _physical_lines(path)
+    if lines is None:
         return None
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(data),
+            path,
             read_options=pacsv.ReadOptions(block_size=1 << 24),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(

@@ -101,7 +101,10 @@ def load_columnar(
     report.rows_read = n
     fast_ok, params = fast_params(kind.name, table, options.rules, options.source)
     position = pa.array(range(n), pa.int64())
-    accepted = params.filter(fast_ok).append_column("_row", position.filter(fast_ok))
+    if pc.all(fast_ok).as_py() is not False:  # the usual case: no copy
+        accepted = params.append_column("_row", position)
+    else:
+        accepted = params.filter(fast_ok).append_column("_row", position.filter(fast_ok))
     slow = pc.indices_nonzero(pc.invert(fast_ok))
     if len(slow):
         accepted = _row_path(kind, loader.salt, table, slow, accepted, quarantine, options, validate_chunk)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pyarrow as pa
@@ -45,8 +46,13 @@ SCHEMAS = {"purchases": LINE_SCHEMA, "events": EVENT_SCHEMA}
 
 
 def instants(at: pa.Array) -> pa.Array:
-    """ISO-8601 texts with offsets → UTC instants."""
-    return pc.cast(at, INSTANT)
+    """ISO-8601 texts with offsets → UTC instants (Python reads the rare offsets with seconds that Arrow does not,
+    e.g. a zone's local mean time before 1900)."""
+    try:
+        return pc.cast(at, INSTANT)
+    except pa.ArrowInvalid:
+        utc = [None if t is None else dt.datetime.fromisoformat(t).astimezone(dt.UTC) for t in at.to_pylist()]
+        return pa.array(utc, INSTANT)
 
 
 def params_table(kind: str, rows: list[dict[str, Any]], source: str) -> pa.Table:
