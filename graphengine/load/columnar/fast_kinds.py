@@ -7,43 +7,85 @@ and the parameter table the row path (``kind.params(model_validate(row))``) woul
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphengine.load.columnar import fast_rules as fr
-from graphengine.load.columnar.schemas import EVENT_SCHEMA, LINE_SCHEMA
+from graphengine.load.columnar.schemas import SCHEMAS
 from graphengine.model.events import EVENT_TYPES
 from graphengine.model.rules import MAX_AMOUNT, MAX_QUANTITY, ValueRules
 
 TEST_MARKERS = ("isTest", "is_test", "test")
 TEST_PREFIXES = ("test-", "test_", "dummy-", "dummy_")
-FIELDS = {
-    "purchases": ("orderId", "lineId", "customerId", "productId", "quantity", "amount", "at", "channelId"),
-    "events": (
-        "eventId",
-        "customerId",
-        "type",
-        "at",
-        "channelId",
-        "sessionId",
-        "productId",
-        "value",
-        "query",
-        "resultCount",
-    ),
+Check = Callable[[pa.Array | None, int, ValueRules], tuple[pa.Array, pa.Array]]
+
+
+def _key(col: pa.Array | None, n: int, rules: ValueRules) -> tuple[pa.Array, pa.Array]:
+    return fr.key(_present(col))
+
+
+def _text(col: pa.Array | None, n: int, rules: ValueRules) -> tuple[pa.Array, pa.Array]:
+    return fr.optional_text(col, n)
+
+
+def _money(col: pa.Array | None, n: int, rules: ValueRules) -> tuple[pa.Array, pa.Array]:
+    return fr.money(_present(col), MAX_AMOUNT)
+
+
+def _quantity(col: pa.Array | None, n: int, rules: ValueRules) -> tuple[pa.Array, pa.Array]:
+    return fr.quantity(col, n, MAX_QUANTITY)
+
+
+def _signed(col: pa.Array | None, n: int, rules: ValueRules) -> tuple[pa.Array, pa.Array]:
+    return fr.optional_signed(col, n, MAX_AMOUNT)
+
+
+def _count(col: pa.Array | None, n: int, rules: ValueRules) -> tuple[pa.Array, pa.Array]:
+    return fr.optional_count(col, n)
+
+
+def _event_type(col: pa.Array | None, n: int, rules: ValueRules) -> tuple[pa.Array, pa.Array]:
+    return fr.one_of(_present(col), EVENT_TYPES)
+
+
+# The check of every field each kind's model reads (``at`` is checked by fast_rules.timestamp), in schema order.
+CHECKS: dict[str, dict[str, Check]] = {
+    "purchases": {
+        "lineId": _text,
+        "orderId": _key,
+        "customerId": _key,
+        "productId": _key,
+        "quantity": _quantity,
+        "amount": _money,
+        "channelId": _text,
+    },
+    "events": {
+        "eventId": _key,
+        "customerId": _key,
+        "type": _event_type,
+        "channelId": _key,
+        "sessionId": _text,
+        "productId": _text,
+        "value": _signed,
+        "query": _text,
+        "resultCount": _count,
+    },
 }
+FIELDS = {kind: (*checks, "at") for kind, checks in CHECKS.items()}
+FIRST_KEY = {"purchases": "lineId", "events": "eventId"}
+
+
+def _present(col: pa.Array | None) -> pa.Array:
+    """A column the kind requires (the loader has checked that the source has it)."""
+    if col is None:
+        raise ValueError("a required column is missing")
+    return col
 
 
 def _col(table: pa.Table, name: str) -> pa.Array | None:
     return table.column(name).combine_chunks() if name in table.column_names else None
-
-
-def _required(table: pa.Table, name: str) -> pa.Array:
-    """A column the kind requires (the loader has checked that the source has it)."""
-    column = _col(table, name)
-    if column is None:
-        raise KeyError(name)
-    return column
 
 
 def _not_test(table: pa.Table, first_key: str) -> pa.Array:
@@ -69,69 +111,41 @@ def _all(masks: list[pa.Array]) -> pa.Array:
     return out
 
 
-def _purchases(table: pa.Table, rules: ValueRules, source: str) -> tuple[pa.Array, pa.Table]:
-    n = table.num_rows
-    order_ok, order = fr.key(_required(table, "orderId"))
-    customer_ok, customer = fr.key(_required(table, "customerId"))
-    product_ok, product = fr.key(_required(table, "productId"))
-    line_ok, line = fr.optional_text(_col(table, "lineId"), n)
-    quantity_ok, quantity = fr.quantity(_col(table, "quantity"), n, MAX_QUANTITY)
-    amount_ok, amount = fr.money(_required(table, "amount"), MAX_AMOUNT)
-    at_ok, at, instant = fr.timestamp(_required(table, "at"), rules)
-    channel_ok, channel = fr.optional_text(_col(table, "channelId"), n)
-    default_line = pc.binary_join_element_wise(order, product, ":")
-    line = pc.coalesce(line, default_line)
-    ok = _all([order_ok, customer_ok, product_ok, line_ok, quantity_ok, amount_ok, at_ok, channel_ok])
-    ok = pc.and_(ok, _not_test(table, "lineId"))
-    out = pa.Table.from_arrays(
-        [line, order, customer, product, quantity, amount, at, channel, pa.array([source] * n, pa.string()), instant],
-        schema=LINE_SCHEMA,
-    )
-    return ok, out
+def _purchase_rules(values: dict[str, pa.Array]) -> pa.Array | None:
+    """A line without lineId is keyed ``orderId:productId``."""
+    default = pc.binary_join_element_wise(values["orderId"], values["productId"], ":")
+    values["lineId"] = pc.coalesce(values["lineId"], default)
+    return None
 
 
-def _events(table: pa.Table, rules: ValueRules, source: str) -> tuple[pa.Array, pa.Table]:
-    n = table.num_rows
-    event_ok, event = fr.key(_required(table, "eventId"))
-    customer_ok, customer = fr.key(_required(table, "customerId"))
-    channel_ok, channel = fr.key(_required(table, "channelId"))
-    type_ok, kind = fr.one_of(_required(table, "type"), EVENT_TYPES)
-    at_ok, at, instant = fr.timestamp(_required(table, "at"), rules)
-    session_ok, session = fr.optional_text(_col(table, "sessionId"), n)
-    product_ok, product = fr.optional_text(_col(table, "productId"), n)
-    value_ok, value = fr.optional_signed(_col(table, "value"), n, MAX_AMOUNT)
-    query_ok, query = fr.optional_text(_col(table, "query"), n)
-    count_ok, count = fr.optional_count(_col(table, "resultCount"), n)
-    needs_product = pc.is_in(kind, value_set=pa.array(["view", "cart"]))
-    product_named = pc.or_(pc.invert(pc.fill_null(needs_product, False)), pc.is_valid(product))
-    ok = _all([event_ok, customer_ok, channel_ok, type_ok, at_ok, session_ok, product_ok, value_ok, query_ok, count_ok])
-    ok = pc.and_(pc.and_(ok, product_named), _not_test(table, "eventId"))
-    out = pa.Table.from_arrays(
-        [
-            event,
-            customer,
-            kind,
-            at,
-            channel,
-            session,
-            product,
-            value,
-            query,
-            count,
-            pa.array([source] * n, pa.string()),
-            instant,
-        ],
-        schema=EVENT_SCHEMA,
-    )
-    return ok, out
+def _event_rules(values: dict[str, pa.Array]) -> pa.Array | None:
+    """A view or cart event must name a product."""
+    needs_product = pc.fill_null(pc.is_in(values["type"], value_set=pa.array(["view", "cart"])), False)
+    return pc.or_(pc.invert(needs_product), pc.is_valid(values["productId"]))
 
 
-FAST = {"purchases": _purchases, "events": _events}
+ROW_RULES: dict[str, Callable[[dict[str, pa.Array]], pa.Array | None]] = {
+    "purchases": _purchase_rules,
+    "events": _event_rules,
+}
 
 
 def fast_params(kind: str, table: pa.Table, rules: ValueRules, source: str) -> tuple[pa.Array, pa.Table]:
     """``(ok, params)`` for every row of ``table`` (see the module docstring)."""
-    return FAST[kind](table, rules, source)
+    n = table.num_rows
+    masks, values = [], {}
+    for name, check in CHECKS[kind].items():
+        ok, values[name] = check(_col(table, name), n, rules)
+        masks.append(ok)
+    ok, values["at"], values["_at"] = fr.timestamp(_present(_col(table, "at")), rules)
+    masks.append(ok)
+    extra = ROW_RULES[kind](values)
+    if extra is not None:
+        masks.append(extra)
+    masks.append(_not_test(table, FIRST_KEY[kind]))
+    values["source"] = pa.array([source] * n, pa.string())
+    schema = SCHEMAS[kind]
+    return _all(masks), pa.Table.from_arrays([values[f.name] for f in schema], schema=schema)
 
 
-__all__ = ["FAST", "FIELDS", "TEST_MARKERS", "fast_params"]
+__all__ = ["CHECKS", "FIELDS", "TEST_MARKERS", "fast_params"]

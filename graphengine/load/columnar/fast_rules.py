@@ -17,6 +17,8 @@ import pyarrow.compute as pc
 
 from graphengine.model.rules import MAX_OFFSET, ValueRules
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
 # Python's whitespace (what ``str.strip`` removes, as the models do): a cell that starts or ends with any of it
 # takes the row path.
 _SPACE = "".join(f"\\x{{{c:04x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace())  # RE2 escapes
@@ -128,12 +130,18 @@ def timestamp(col: pa.Array, rules: ValueRules) -> tuple[pa.Array, pa.Array, pa.
     offset_text = pc.if_else(pc.equal(offset_s, 0), pa.scalar("+00:00"), offset_text)
     local_s = pc.cast(pc.cast(pc.fill_null(local, 0), pa.int64()), pa.int64())
     instant_s = pc.subtract(local_s, offset_s)
-    lo, hi = (int(t.timestamp()) for t in (rules.earliest, rules.latest))
-    inside = pc.and_(pc.greater_equal(instant_s, lo), pc.less(instant_s, hi))
+    instant_us = pc.multiply(instant_s, 1_000_000)
+    lo, hi = (_micros(t) for t in (rules.earliest, rules.latest))
+    inside = pc.and_(pc.greater_equal(instant_us, lo), pc.less(instant_us, hi))
     ok = _fill(pc.and_(pc.and_(shaped, real), pc.and_(offset_ok, inside)))
     text = pc.binary_join_element_wise(local_text, offset_text, "")
-    instant = pc.cast(pc.multiply(instant_s, 1_000_000), pa.timestamp("us", tz="UTC"))
+    instant = pc.cast(instant_us, pa.timestamp("us", tz="UTC"))
     return ok, text, instant
+
+
+def _micros(time: dt.datetime) -> int:
+    """Microseconds since the epoch, exactly (no float rounding of a bound with a fraction of a second)."""
+    return (time - EPOCH) // dt.timedelta(microseconds=1)
 
 
 def _utc(rules: ValueRules) -> bool:

@@ -95,38 +95,35 @@ def next_links(events: pa.Table) -> pa.Table:
     return pa.table({":START_ID(Event)": ids.slice(0, n - 1).filter(same), ":END_ID(Event)": ids.slice(1).filter(same)})
 
 
-def _line_nodes(lines: pa.Table) -> pa.Table:
-    return pa.table(
-        {
-            "lineId:ID(OrderLine)": lines.column("lineId"),
-            "orderId:string": lines.column("orderId"),
-            "customerId:string": lines.column("customerId"),
-            "productId:string": lines.column("productId"),
-            "quantity:long": lines.column("quantity"),
-            "amount:double": lines.column("amount"),
-            "at:datetime": lines.column("at"),
-            "channelId:string": lines.column("channelId"),
-            "source:string": lines.column("source"),
-        }
-    )
+# Fact table column → import CSV header (the key column is the node's id; an event's sources are a list).
+LINE_HEADERS = {
+    "lineId": "lineId:ID(OrderLine)",
+    "orderId": "orderId:string",
+    "customerId": "customerId:string",
+    "productId": "productId:string",
+    "quantity": "quantity:long",
+    "amount": "amount:double",
+    "at": "at:datetime",
+    "channelId": "channelId:string",
+    "source": "source:string",
+}
+EVENT_HEADERS = {
+    "eventId": "eventId:ID(Event)",
+    "type": "type:string",
+    "sessionId": "sessionId:string",
+    "query": "query:string",
+    "resultCount": "resultCount:long",
+    "value": "value:double",
+    "at": "at:datetime",
+    "customerId": "customerId:string",
+    "channelId": "channelId:string",
+    "productId": "productId:string",
+    "source": "sources:string[]",
+}
 
 
-def _event_nodes(events: pa.Table) -> pa.Table:
-    return pa.table(
-        {
-            "eventId:ID(Event)": events.column("eventId"),
-            "type:string": events.column("type"),
-            "sessionId:string": events.column("sessionId"),
-            "query:string": events.column("query"),
-            "resultCount:long": events.column("resultCount"),
-            "value:double": events.column("value"),
-            "at:datetime": events.column("at"),
-            "customerId:string": events.column("customerId"),
-            "channelId:string": events.column("channelId"),
-            "productId:string": events.column("productId"),
-            "sources:string[]": events.column("source"),
-        }
-    )
+def _with_headers(table: pa.Table, headers: dict[str, str]) -> pa.Table:
+    return pa.table({header: table.column(name) for name, header in headers.items()})
 
 
 def _link(events: pa.Table, start: tuple[str, str], end: tuple[str, str]) -> pa.Table:
@@ -137,7 +134,7 @@ def _link(events: pa.Table, start: tuple[str, str], end: tuple[str, str]) -> pa.
 def write_fact_csvs(facts: FactStore, folder: Path) -> tuple[list[str], list[str]]:
     """Write the fact CSVs into ``folder``; returns the ``--nodes``/``--relationships`` arguments."""
     lines, events = facts.final_lines(), facts.final_events()
-    nodes = {"OrderLine": _line_nodes(lines), "Event": _event_nodes(events)}
+    nodes = {"OrderLine": _with_headers(lines, LINE_HEADERS), "Event": _with_headers(events, EVENT_HEADERS)}
     rels = {
         "PURCHASED": purchased(lines),
         "PERFORMED": _link(events, ("Customer", "customerId"), ("Event", "eventId")),

@@ -23,16 +23,22 @@ UTF8 = frozenset({"utf-8", "utf8", "utf_8"})
 
 def _physical_lines(path: Path, block: int = 1 << 24) -> int | None:
     """The number of lines of ``path`` (a last line without a newline counts), read block by block; None for an
-    empty file or one that starts with a byte-order mark."""
+    empty file, one that starts with a byte-order mark, or one with a carriage return that does not end a
+    ``\\r\\n`` line (the row reader counts it as a line end, pyarrow not always)."""
     lines, last = 0, b""
     with path.open("rb") as handle:
         if handle.read(3) == codecs.BOM_UTF8:
             return None
         handle.seek(0)
         while chunk := handle.read(block):
+            if last == b"\r" and not chunk.startswith(b"\n"):
+                return None
+            lone = chunk.count(b"\r") - chunk.count(b"\r\n") - (1 if chunk.endswith(b"\r") else 0)
+            if lone:
+                return None
             lines += chunk.count(b"\n")
             last = chunk[-1:]
-    if not last:
+    if not last or last == b"\r":
         return None
     return lines + (0 if last == b"\n" else 1)
 
@@ -59,6 +65,8 @@ def plain_csv_table(path: Path, header: list[str], encoding: str) -> pa.Table | 
     except (pa.ArrowInvalid, OSError):
         return None
     if table.column_names != header or table.num_rows + 1 != lines:
+        return None
+    if any(name.startswith("__") for name in header):  # the row path's internal names (``__error__``)
         return None
     for column in table.columns:
         if not pa.types.is_string(column.type):

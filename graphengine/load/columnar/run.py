@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphengine.load.columnar.facts import FactStore
-from graphengine.load.columnar.fast_kinds import FAST, FIELDS, TEST_MARKERS, fast_params
+from graphengine.load.columnar.fast_kinds import CHECKS, FIELDS, TEST_MARKERS, fast_params
 from graphengine.load.columnar.read import plain_csv_table
 from graphengine.load.columnar.schemas import params_table
 from graphengine.load.kinds import Kind
@@ -42,7 +42,7 @@ class FactSink(Protocol):
 
 def can_take(kind: Kind, options: LoadOptions, sink: object, header: list[str], read_names: set[str]) -> bool:
     """Whether the columnar path may try this load (it may still hand the file back: see the module)."""
-    if kind.name not in FAST or options.create_missing or not isinstance(getattr(sink, "facts", None), FactStore):
+    if kind.name not in CHECKS or options.create_missing or not isinstance(getattr(sink, "facts", None), FactStore):
         return False
     aliases = read_names - set(FIELDS[kind.name]) - set(kind.model.model_fields) - set(TEST_MARKERS)
     return not (aliases & set(header))
