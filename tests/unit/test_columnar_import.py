@@ -18,6 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -478,3 +479,14 @@ def test_an_import_without_facts_writes_no_fact_files(tmp_path: Path) -> None:
     nodes, rels = sink.write_csvs(tmp_path / "csv")
     assert sorted(arg.split("=")[1] for arg in nodes) == ["Customer", "DataSource"] and rels == []
     assert not sink.fact_paths
+
+
+def test_amount_sums_round_as_python_does() -> None:
+    """The vectorised rounding of PURCHASED amounts equals ``round(x, 6)``, also next to a half."""
+    from graphengine.load.columnar.import_csv import _rounded
+
+    rng = np.random.default_rng(7)
+    sums = np.round(rng.uniform(0, 300, size=(20_000, 4)), 2).sum(axis=1)
+    halves = np.array([0.0000005, 1.0000005, 2.5e-7, 123.4567895, 1e9 + 0.0000005, 0.1 + 0.2, 272.97])
+    values = np.concatenate([sums, halves, halves * 3, -halves])
+    assert _rounded(values).to_pylist() == [round(float(v), 6) for v in values]

@@ -28,6 +28,7 @@ _SIGNED = r"^-?[0-9]{1,10}(\.[0-9]{1,9})?$"
 _POSITIVE_INT = r"^[1-9][0-9]{0,5}$"
 _COUNT = r"^(0|[1-9][0-9]{0,11})$"
 # A date-time in the form Python's isoformat writes, seconds precision, with an offset (Z or ±HH:MM) or none.
+_CANONICAL = r"^.{10}T.{8}[+-][0-9]{2}:[0-9]{2}$"  # already as Python's isoformat writes it
 _TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$"
 
 
@@ -112,9 +113,7 @@ def timestamp(col: pa.Array, rules: ValueRules) -> tuple[pa.Array, pa.Array, pa.
     shaped = _fill(pc.match_substring_regex(col, _TIME))
     safe = pc.if_else(shaped, col, pa.scalar("2000-01-01T00:00:00+00:00"))
     local_text = pc.replace_substring(pc.utf8_slice_codeunits(safe, 0, 19), " ", "T")
-    local = pc.strptime(local_text, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
-    # strptime rolls impossible dates over (Feb 30 → Mar 2): only a round trip to the same text is a real date
-    real = _fill(pc.equal(pc.strftime(local, format="%Y-%m-%dT%H:%M:%S"), local_text))
+    local, real = _local_times(local_text)
     suffix = pc.utf8_slice_codeunits(safe, 19)
     zoned = pc.not_equal(suffix, "")
     if not _utc(rules):
@@ -128,15 +127,30 @@ def timestamp(col: pa.Array, rules: ValueRules) -> tuple[pa.Array, pa.Array, pa.
     offset_ok = pc.and_(pc.less(minutes, 60), pc.less_equal(pc.abs(offset_s), int(MAX_OFFSET.total_seconds())))
     # "-00:00" is read as UTC and written "+00:00", as Python does
     offset_text = pc.if_else(pc.equal(offset_s, 0), pa.scalar("+00:00"), offset_text)
+    rewrite = pc.or_(pc.invert(pc.match_substring_regex(safe, _CANONICAL)), pc.starts_with(suffix, "-00:00"))
     local_s = pc.cast(pc.cast(pc.fill_null(local, 0), pa.int64()), pa.int64())
     instant_s = pc.subtract(local_s, offset_s)
     instant_us = pc.multiply(instant_s, 1_000_000)
     lo, hi = (_micros(t) for t in (rules.earliest, rules.latest))
     inside = pc.and_(pc.greater_equal(instant_us, lo), pc.less(instant_us, hi))
     ok = _fill(pc.and_(pc.and_(shaped, real), pc.and_(offset_ok, inside)))
-    text = pc.binary_join_element_wise(local_text, offset_text, "")
+    if pc.any(rewrite).as_py():
+        text = pc.if_else(rewrite, pc.binary_join_element_wise(local_text, offset_text, ""), safe)
+    else:  # the usual case: every cell is already written as the row path writes it
+        text = safe
     instant = pc.cast(instant_us, pa.timestamp("us", tz="UTC"))
     return ok, text, instant
+
+
+def _local_times(text: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """``YYYY-MM-DDTHH:MM:SS`` texts → (timestamps, real): Arrow's strict parse when every text is a real time;
+    otherwise strptime, which rolls impossible dates over (Feb 30 → Mar 2), so only a round trip to the same
+    text counts as real."""
+    try:
+        return pc.cast(text, pa.timestamp("s")), pa.array([True] * len(text), pa.bool_())
+    except pa.ArrowException:
+        local = pc.strptime(text, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+        return local, _fill(pc.equal(pc.strftime(local, format="%Y-%m-%dT%H:%M:%S"), text))
 
 
 def _micros(time: dt.datetime) -> int:

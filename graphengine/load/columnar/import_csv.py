@@ -22,9 +22,16 @@ AMOUNT_DIGITS = 6  # sums in any order agree to the micro-unit, as the queries r
 
 
 def _rounded(sums: np.ndarray) -> pa.Array:
-    """Sums rounded to :data:`AMOUNT_DIGITS` decimals by Python's correctly rounded ``round`` (a scaled
-    vectorised rounding can land one unit in the last place off the nearest double)."""
-    return pa.array([round(v, AMOUNT_DIGITS) for v in sums.tolist()], pa.float64())
+    """Sums rounded to :data:`AMOUNT_DIGITS` decimals as Python's correctly rounded ``round`` does. Scaled, rounded
+    to a whole number and scaled back, a sum lands on the same double unless its scaled value is within a hair of
+    a half; those few are rounded by ``round`` itself."""
+    scale = 10.0**AMOUNT_DIGITS
+    scaled = sums * scale
+    out = np.rint(scaled) / scale
+    near_half = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    for i in near_half.tolist():
+        out[i] = round(float(sums[i]), AMOUNT_DIGITS)
+    return pa.array(out, pa.float64())
 
 
 PURCHASED_COLUMNS = {
