@@ -13,6 +13,9 @@ graphs must have the same node and relationship counts per label and type, and t
 Uses a dedicated local instance ``bench`` (Bolt 7689 / HTTP 7476, heap 4g, page cache 2g). Run::
 
     .venv/bin/python benchmarks/bench_load.py [--lines 1000000] [--events 300000] [--profile] [--write-results]
+
+The import's advantage grows with the load (a fixed ~30 s of server restart and indexing): RESULTS.md has runs
+with 1M, 3M and 5M lines (``--lines 5000000 --events 1500000 --out .graphengine/bench-load-5m``, ~45 minutes).
 """
 
 from __future__ import annotations

@@ -390,14 +390,17 @@ def load(
         if mode == "import":
             from graphengine.load.bulk_import import import_files
 
+            phases: dict[str, float] = {}
             report = import_files(
                 _local(),
                 [(kind, file, options)],
                 salt=settings.hash_salt.get_secret_value(),
                 replace=replace,
                 notify=lambda line: err.print(line, highlight=False),
+                phases=phases,
             )[0]
             report.mode = "import"
+            _print_phases(phases)
         else:
             report = run_load(kind, file, options, settings, quiet=as_json)
     except GraphEngineError as exc:
@@ -408,6 +411,12 @@ def load(
     _print_load_report(report, as_json)
     if report.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _print_phases(phases: dict[str, float]) -> None:
+    """One line on stderr: the seconds of each step of an import."""
+    steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+    err.print(f"import steps: {steps} (total {sum(phases.values()):.1f} s)", highlight=False)
 
 
 def _print_load_report(report: LoadReport, as_json: bool) -> None:
@@ -464,13 +473,16 @@ def demo_load(
         from graphengine.load.bulk_import import import_files
 
         plan = demo_plan(data_dir, out_dir=out_dir, batch_size=settings.batch_size)
+        phases: dict[str, float] = {}
         reports = import_files(
             _local(),
             plan,
             salt=settings.hash_salt.get_secret_value(),
             replace=replace,
             notify=lambda line: err.print(line, highlight=False),
+            phases=phases,
         )
+        _print_phases(phases)
         _print_reports(reports, f"demo import from {data_dir}/ (neo4j-admin import)")
         return
     with Store(settings) as store, rich_progress(err) as progress:

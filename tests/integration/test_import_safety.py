@@ -82,6 +82,8 @@ def test_replace_dumps_the_old_database_then_replaces_it(store: Store, settings:
         settings, "load", "customers", str(new), "--source", "crm", "--mode", "import", "--replace"
     )
     assert result.returncode == 0, result.stderr
+    steps = " ".join(result.stderr.split())
+    assert re.search(r"import steps: read and validate [0-9.]+ s, .*neo4j-admin import [0-9.]+ s", steps), steps
     found = re.search(r"dumped to (\S+\.dump)", result.stderr.replace("\n", ""))  # a path is wrapped unspaced
     assert found, result.stderr
     dump = Path(found.group(1))
