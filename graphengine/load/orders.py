@@ -36,12 +36,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphengine.errors import ConfigError
-from graphengine.load.pipeline import TEST_KEY_PREFIXES, TEST_MARKER_COLUMNS, Loader, LoadOptions, OnlineSink
+from graphengine.load.pipeline import Loader, LoadOptions, OnlineSink
 from graphengine.load.privacy import guard_columns
 from graphengine.load.quarantine import Quarantine, reasons_from_validation
 from graphengine.load.readers import Row, detect_format, read_rows, require_columns, source_columns, source_nested
 from graphengine.load.report import LoadReport, new_run_id
 from graphengine.load.screen import refuse_identifier_columns
+from graphengine.load.test_rows import TEST_KEY_PREFIXES, TEST_MARKER_COLUMNS
 from graphengine.model._base import InputRecord, Key, OptStr, Timestamp
 from graphengine.model.rules import DEFAULT_RULES, ValueRules
 from graphengine.store import Store

@@ -41,14 +41,13 @@ from graphengine.load.readers import (
 )
 from graphengine.load.report import LoadReport, new_run_id
 from graphengine.load.screen import Screen
+from graphengine.load.test_rows import TEST_KEY_PREFIXES, TEST_MARKER_COLUMNS
 from graphengine.load.writes import BatchResult, stop_error, write_bisecting
 from graphengine.model._base import InputRecord
 from graphengine.model.rules import DEFAULT_RULES, ValueRules
 from graphengine.store import Store
 
 Party = Literal["first", "second", "third"]
-TEST_MARKER_COLUMNS = ("isTest", "is_test", "test")
-TEST_KEY_PREFIXES = ("test-", "test_", "dummy-", "dummy_")
 
 
 @dataclass

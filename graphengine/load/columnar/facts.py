@@ -44,9 +44,7 @@ class FactStore:
         for position, (event_id, customer) in enumerate(zip(ids, customers, strict=True)):
             if owners.setdefault(event_id, customer) != customer:
                 refused.append(position)
-        if refused:
-            keep = pc.invert(pc.is_in(pa.array(range(table.num_rows)), value_set=pa.array(refused)))
-            table = table.filter(keep)
+        table = without(table, refused)
         if table.num_rows:
             self.events.append(table.cast(EVENT_SCHEMA))
         return refused
@@ -78,6 +76,14 @@ class FactStore:
         return merged.sort_by([("_seq", "ascending")]).drop_columns(["_seq"])
 
 
+def without(table: pa.Table, positions: list[int]) -> pa.Table:
+    """``table`` without the rows at ``positions``."""
+    if not positions:
+        return table
+    rows = pa.array(range(table.num_rows), pa.int64())
+    return table.filter(pc.invert(pc.is_in(rows, value_set=pa.array(positions, pa.int64()))))
+
+
 def _last_per_key(table: pa.Table, key: str) -> pa.Table:
     """The last row of each ``key``, in the order of each key's first row (as a dict keeps its keys)."""
     positions = pa.array(range(table.num_rows), pa.int64())
@@ -105,4 +111,4 @@ def _fold_events(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(out.values())
 
 
-__all__ = ["FactStore"]
+__all__ = ["FactStore", "without"]

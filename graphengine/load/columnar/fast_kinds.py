@@ -14,11 +14,10 @@ import pyarrow.compute as pc
 
 from graphengine.load.columnar import fast_rules as fr
 from graphengine.load.columnar.schemas import SCHEMAS
+from graphengine.load.test_rows import TEST_KEY_PREFIXES, TEST_MARKER_COLUMNS
 from graphengine.model.events import EVENT_TYPES
 from graphengine.model.rules import MAX_AMOUNT, MAX_QUANTITY, ValueRules
 
-TEST_MARKERS = ("isTest", "is_test", "test")
-TEST_PREFIXES = ("test-", "test_", "dummy-", "dummy_")
 Check = Callable[[pa.Array | None, int, ValueRules], tuple[pa.Array, pa.Array]]
 
 
@@ -73,7 +72,6 @@ CHECKS: dict[str, dict[str, Check]] = {
         "resultCount": _count,
     },
 }
-FIELDS = {kind: (*checks, "at") for kind, checks in CHECKS.items()}
 FIRST_KEY = {"purchases": "lineId", "events": "eventId"}
 
 
@@ -92,14 +90,14 @@ def _not_test(table: pa.Table, first_key: str) -> pa.Array:
     """False for rows the row path quarantines as test rows (a marker column set, or a test id prefix): any
     non-empty marker takes the row path, which judges it."""
     keep = pa.array([True] * table.num_rows, pa.bool_())
-    for marker in TEST_MARKERS:
+    for marker in TEST_MARKER_COLUMNS:
         col = _col(table, marker)
         if col is not None:
             keep = pc.and_(keep, pc.equal(col, ""))
     col = _col(table, first_key)
     if col is not None:
         lowered = pc.utf8_lower(col)
-        for prefix in TEST_PREFIXES:
+        for prefix in TEST_KEY_PREFIXES:
             keep = pc.and_(keep, pc.invert(pc.starts_with(lowered, prefix)))
     return pc.fill_null(keep, False)
 
@@ -148,4 +146,4 @@ def fast_params(kind: str, table: pa.Table, rules: ValueRules, source: str) -> t
     return _all(masks), pa.Table.from_arrays([values[f.name] for f in schema], schema=schema)
 
 
-__all__ = ["CHECKS", "FIELDS", "TEST_MARKERS", "fast_params"]
+__all__ = ["CHECKS", "fast_params"]

@@ -18,14 +18,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphengine.load.columnar.facts import FactStore
-from graphengine.load.columnar.fast_kinds import CHECKS, FIELDS, TEST_MARKERS, fast_params
+from graphengine.load.columnar.facts import FactStore, without
+from graphengine.load.columnar.fast_kinds import CHECKS, fast_params
 from graphengine.load.columnar.read import plain_csv_table
 from graphengine.load.columnar.schemas import params_table
 from graphengine.load.kinds import Kind
 from graphengine.load.quarantine import Quarantine
 from graphengine.load.readers import ColumnMap, Row
 from graphengine.load.report import LoadReport
+from graphengine.load.test_rows import TEST_MARKER_COLUMNS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,7 +45,7 @@ def can_take(kind: Kind, options: LoadOptions, sink: object, header: list[str], 
     """Whether the columnar path may try this load (it may still hand the file back: see the module)."""
     if kind.name not in CHECKS or options.create_missing or not isinstance(getattr(sink, "facts", None), FactStore):
         return False
-    aliases = read_names - set(FIELDS[kind.name]) - set(kind.model.model_fields) - set(TEST_MARKERS)
+    aliases = read_names - set(kind.model.model_fields) - set(TEST_MARKER_COLUMNS)
     return not (aliases & set(header))
 
 
@@ -186,8 +187,7 @@ def _count(
             for (line, raw), event_id in zip(_rows(table, pc.take(rows, positions)), ids, strict=True):
                 quarantine.add(line, raw, [f"eventId: {event_id} belongs to another customer"])
             report.rejected_at_write += len(refused)
-            keep = pc.invert(pc.is_in(pa.array(range(len(rows)), pa.int64()), value_set=positions))
-            facts = facts.filter(keep)
+            facts = without(facts, refused)
     else:
         sink.facts.add_lines(facts)
     key = kind.key[0]
